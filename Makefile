@@ -1,0 +1,52 @@
+# casebook — 入口はこの Makefile だけです。`make serve` と `make test` は .venv を作るところから始めます。
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HOST   ?= 127.0.0.1:8000
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve test check schema lint chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## serve: 知識ベースを検査して http://127.0.0.1:8000/ で表示する（記録の編集で自動更新）
+serve: $(STAMP)
+	$(BIN)/casebook check
+	@if [ -f mkdocs.yml ]; then $(BIN)/mkdocs serve -a $(HOST); \
+	else echo "サイトはまだありません（次の段階で追加されます）。検査は成功しました。"; fi
+
+## check: 記録だけを検査する
+check: $(STAMP)
+	$(BIN)/casebook check
+
+## schema: エディタ用の JSON Schema を schema/ に書き出す
+schema: $(STAMP)
+	$(BIN)/casebook schema --out schema
+
+## lint: ruff と mypy
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+	$(BIN)/mypy
+
+## chromium: ブラウザテスト用の Debian chromium（なければ apt-get で入れる）
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+
+## test: すべてのテスト（ブラウザテストを含む）
+test: $(STAMP) chromium lint
+	$(BIN)/casebook check
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache

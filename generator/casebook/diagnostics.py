@@ -1,0 +1,58 @@
+"""Problems found in the records, and the one format every command prints them in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    """How bad a problem is: errors stop a build, warnings fail only `--strict`."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem at one place: `path:line:col: field: message — hint`."""
+
+    path: str
+    line: int
+    col: int
+    field: str
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    def format(self) -> str:
+        """Compiler-style single line, as DESIGN §8 shows."""
+        where = f"{self.path}:{self.line}:{self.col}"
+        field = f" {self.field}:" if self.field else ""
+        hint = f" — {self.hint}" if self.hint else ""
+        label = "" if self.severity is Severity.ERROR else " 警告:"
+        return f"{where}:{label}{field} {self.message}{hint}"
+
+    def format_github(self) -> str:
+        """A GitHub Actions workflow command, shown on the changed line of a pull request."""
+        kind = "error" if self.severity is Severity.ERROR else "warning"
+        text = f"{self.field}: {self.message}" if self.field else self.message
+        if self.hint:
+            text += f" — {self.hint}"
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{kind} file={self.path},line={self.line},col={self.col}::{text}"
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """The path as a reader should see it: relative to the project when possible, with `/`."""
+    try:
+        rel = path.resolve().relative_to((root or Path.cwd()).resolve())
+    except ValueError:
+        rel = path
+    return rel.as_posix()
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
+    """Order by file, then position, so output is stable across runs."""
+    return (d.path, d.line, d.col, d.message)

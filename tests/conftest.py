@@ -1,0 +1,36 @@
+"""Shared fixtures; `pytest --update-goldens` rewrites expected files from the current output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", help="golden ファイルを現在の出力で書き直す")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Compare text with a committed file under tests/; rewrite it with --update-goldens."""
+    update = request.config.getoption("--update-goldens")
+
+    def check(actual: str, relpath: str) -> None:
+        path = ROOT / "tests" / relpath
+        if update or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+            if not update:
+                pytest.fail(f"golden file {relpath} was missing and has been written; re-run")
+        assert actual == path.read_text(encoding="utf-8")
+
+    return check
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    """The project checkout."""
+    return ROOT

@@ -1,0 +1,69 @@
+"""`casebook` CLI: exit codes, formats, schema."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from casebook.cli import main, schemas
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "casebook.cli", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def test_check_clean_exits_0() -> None:
+    result = run("check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "問題なし" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_broken_exits_1_with_summary() -> None:
+    result = run("check", "tests/broken/cases")
+    assert result.returncode == 1
+    assert "エラー" in result.stderr and "件" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_usage_errors_exit_2_in_japanese() -> None:
+    result = run("check", "--format", "xml")
+    assert result.returncode == 2
+    assert "使い方の誤り" in result.stderr
+    assert run("check", "no/such/path").returncode == 2
+    assert run("frobnicate").returncode == 2
+
+
+def test_github_annotations() -> None:
+    result = run("check", "--format", "github", "tests/broken/cases/municipal/unknown-keyword.yaml")
+    assert result.returncode == 1
+    assert result.stdout.startswith(
+        "::error file=tests/broken/cases/municipal/unknown-keyword.yaml,line=13,col=24::keywords[1]: 未登録のキーワード"
+    )
+
+
+def test_schema_written_and_committed_copy_is_current(tmp_path: Path) -> None:
+    assert main(["schema", "--out", str(tmp_path)]) == 0
+    for name, schema in schemas().items():
+        written = json.loads((tmp_path / name).read_text(encoding="utf-8"))
+        assert written == schema
+        committed = ROOT / "schema" / name
+        assert json.loads(committed.read_text(encoding="utf-8")) == schema, f"schema/{name} is stale: run `make schema`"
+    record = json.loads((tmp_path / "record.schema.json").read_text(encoding="utf-8"))
+    assert "case" in json.dumps(record) and "organization" in json.dumps(record)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "cases").rglob("*.yaml")))
+def test_every_file_declares_its_schema(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# yaml-language-server: $schema=")
+    target = (path.parent / first.split("=", 1)[1]).resolve()
+    assert target.is_file(), f"{path}: schema link {target} does not exist"

@@ -1,0 +1,58 @@
+"""全国地方公共団体コード, regions and bands."""
+
+import pytest
+
+from casebook.municipality import (
+    PREFECTURES,
+    REGIONS,
+    OrgKind,
+    check_digit,
+    code_problem,
+    kind_problem,
+    population_band,
+    prefecture_of_code,
+    region_of,
+)
+
+
+@pytest.mark.parametrize(
+    ("code", "prefecture"),
+    [("085421", "茨城県"), ("202029", "長野県"), ("082201", "茨城県"), ("290009", "奈良県"), ("141500", "神奈川県")],
+)
+def test_verified_codes(code: str, prefecture: str) -> None:
+    assert code_problem(code) is None
+    assert check_digit(code[:5]) == int(code[5])
+    assert prefecture_of_code(code) == prefecture
+
+
+@pytest.mark.parametrize(
+    ("code", "fragment"), [("085422", "検査数字"), ("08542", "6 桁"), ("485421", "01〜47"), ("０８５４２１", "半角")]
+)
+def test_bad_codes(code: str, fragment: str) -> None:
+    problem = code_problem(code)
+    assert problem is not None and fragment in problem
+
+
+def test_kind_ranges() -> None:
+    assert kind_problem("085421", OrgKind.TOWN) is None
+    assert kind_problem("085421", OrgKind.CITY) is not None
+    assert kind_problem("290009", OrgKind.PREFECTURE) is None
+    assert kind_problem("141500", OrgKind.DESIGNATED_CITY) is None
+    assert kind_problem("131016", OrgKind.SPECIAL_WARD) is None
+    assert kind_problem("141500", OrgKind.SPECIAL_WARD) is not None
+
+
+def test_regions_cover_all_prefectures_once() -> None:
+    covered = sorted(n for _name, _slug, codes in REGIONS for n in codes)
+    assert covered == list(range(1, 48))
+    assert region_of("高知県") == ("四国", "shikoku")
+    assert region_of("沖縄県")[0] == "九州・沖縄"
+    assert len(PREFECTURES) == 47
+
+
+def test_population_bands() -> None:
+    assert population_band(OrgKind.TOWN, 8000) == "町村 5千〜1万人"
+    assert population_band(OrgKind.TOWN, 19000) == "町村 1.5万〜2万人"
+    assert population_band(OrgKind.CITY, 46000) == "市 5万人未満"
+    assert population_band(OrgKind.CITY, 150000) == "市 15万人以上"
+    assert population_band(OrgKind.CORE_CITY, 234000) == "中核市"

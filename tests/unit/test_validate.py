@@ -1,0 +1,105 @@
+"""Validate stage over the broken corpus in tests/broken/ and over hand-made records."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from casebook.validate import check
+
+BROKEN = Path(__file__).resolve().parents[1] / "broken" / "cases"
+
+
+@pytest.fixture(scope="module")
+def broken_output() -> list[str]:
+    corpus = check([BROKEN], cwd=BROKEN.parents[2])
+    return [d.format() for d in corpus.diagnostics]
+
+
+def test_broken_corpus_golden(broken_output: list[str], golden) -> None:  # type: ignore[no-untyped-def]
+    golden("\n".join(broken_output) + "\n", "broken/expected.txt")
+
+
+def test_every_broken_file_is_reported(broken_output: list[str]) -> None:
+    files = {p.relative_to(BROKEN.parents[2]).as_posix() for p in BROKEN.rglob("*.yaml") if p.parent != BROKEN}
+    reported = {line.split(":", 1)[0] for line in broken_output}
+    valid = {f for f in files if f.endswith(("/valid.yaml", "/dx-advisor.yaml", "same-title-a.yaml"))}
+    # duplicate-id: the first file is fine, the second is reported.
+    valid.add("tests/broken/cases/municipal/duplicate-id.yaml")
+    assert files - valid == reported
+    assert len(reported) >= 25
+
+
+@pytest.mark.parametrize(
+    ("file", "expected"),
+    [
+        ("unknown-field.yaml:13:1: keywrods:", "もしかして「keywords」"),
+        ("unknown-keyword.yaml:13:24: keywords[1]:", "候補: OJT(職場内訓練)"),
+        ("bad-code.yaml:7:9: organization.code:", "検査数字"),
+        ("prefecture-mismatch.yaml:6:15:", "茨城県"),
+        ("javascript-url.yaml:22:10: links[0].url:", "http"),
+        ("long-summary.yaml:14:10: summary:", "301 字"),
+        ("impossible-date.yaml:18:11: timeline[0].date:", "2月30日"),
+    ],
+)
+def test_messages_point_at_the_value(broken_output: list[str], file: str, expected: str) -> None:
+    line = next(line for line in broken_output if file in line)
+    assert expected in line
+
+
+def _corpus_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "cases"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "cases", root)
+    return root
+
+
+def test_bundled_cases_are_clean() -> None:
+    corpus = check([Path(__file__).resolve().parents[2] / "cases"])
+    assert [d.format() for d in corpus.diagnostics] == []
+    assert len(corpus.entries) >= 14
+
+
+def test_all_problems_are_collected_in_one_run(tmp_path: Path) -> None:
+    root = _corpus_copy(tmp_path)
+    goka = root / "municipal" / "goka.yaml"
+    goka.write_text(
+        goka.read_text(encoding="utf-8").replace("category: plans-and-systems", "category: plans"), encoding="utf-8"
+    )
+    nara = root / "prefectural" / "nara.yaml"
+    nara.write_text(nara.read_text(encoding="utf-8").replace('code: "290009"', 'code: "290008"'), encoding="utf-8")
+    (root / "municipal" / "empty.yaml").write_text("", encoding="utf-8")
+    corpus = check([root], cwd=tmp_path)
+    paths = sorted({d.path for d in corpus.errors})
+    assert paths == ["cases/municipal/empty.yaml", "cases/municipal/goka.yaml", "cases/prefectural/nara.yaml"]
+
+
+def test_oversized_record_is_reported(tmp_path: Path) -> None:
+    root = _corpus_copy(tmp_path)
+    (root / "municipal" / "huge.yaml").write_text("type: case\nsummary: " + "あ" * 100_000 + "\n", encoding="utf-8")
+    corpus = check([root / "municipal" / "huge.yaml"], cwd=tmp_path)
+    assert [d.message for d in corpus.errors] == [corpus.errors[0].message]
+    assert "大きすぎます" in corpus.errors[0].message
+
+
+def test_checking_one_file_reports_only_that_file(tmp_path: Path) -> None:
+    root = _corpus_copy(tmp_path)
+    (root / "municipal" / "empty.yaml").write_text("", encoding="utf-8")
+    assert check([root / "municipal" / "goka.yaml"], cwd=tmp_path).diagnostics == []
+    assert len(check([root / "municipal" / "empty.yaml"], cwd=tmp_path).errors) == 1
+
+
+def test_keyword_alias_collision_is_an_error(tmp_path: Path) -> None:
+    root = _corpus_copy(tmp_path)
+    kw = root / "keywords.yaml"
+    kw.write_text(
+        kw.read_text(encoding="utf-8").replace("aliases: [DX計画]", "aliases: [DX計画, ＢＰＲ]"), encoding="utf-8"
+    )
+    corpus = check([root], cwd=tmp_path)
+    assert any("区別できません" in d.message for d in corpus.errors)
+
+
+def test_missing_root_is_reported(tmp_path: Path) -> None:
+    corpus = check([tmp_path], cwd=tmp_path)
+    assert "keywords.yaml" in corpus.errors[0].message
