@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test check schema lint chromium clean
+.PHONY: serve build test check schema lint chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 ## serve: 知識ベースを検査して http://127.0.0.1:8000/ で表示する（記録の編集で自動更新）
 serve: $(STAMP)
 	$(BIN)/casebook check
-	@if [ -f mkdocs.yml ]; then $(BIN)/mkdocs serve -a $(HOST); \
-	else echo "サイトはまだありません（次の段階で追加されます）。検査は成功しました。"; fi
+	$(BIN)/mkdocs serve -a $(HOST)
+
+## build: サイトを site/ に作る（--strict）
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict
 
 ## check: 記録だけを検査する
 check: $(STAMP)

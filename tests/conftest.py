@@ -34,3 +34,14 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
 def repo_root() -> Path:
     """The project checkout."""
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled knowledge base, built once per session with `mkdocs build --strict`."""
+    from sitecheck import build
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = build(ROOT, out)
+    assert result.returncode == 0, result.stderr
+    return out

@@ -258,3 +258,14 @@ def population_band(kind: OrgKind, population: int) -> str:
         if limit is None or population < limit:
             return f"{prefix} {label}"
     raise AssertionError("unreachable")
+
+
+BAND_ORDER: tuple[str, ...] = (
+    *(f"町村 {label}" for _limit, label in _TOWN_BANDS),
+    *(f"市 {label}" for _limit, label in _CITY_BANDS),
+    OrgKind.CORE_CITY.value,
+    OrgKind.DESIGNATED_CITY.value,
+    OrgKind.SPECIAL_WARD.value,
+    OrgKind.PREFECTURE.value,
+)
+"""Every label population_band can return, smallest first."""

@@ -1,0 +1,103 @@
+"""MkDocs adapter: the only module that imports MkDocs.
+
+Runs check → index → render and hands every page to MkDocs as a generated file, so `docs/`
+keeps only hand-written pages (DESIGN §2).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
+
+from casebook.index import build_index
+from casebook.render import render_site
+from casebook.validate import check
+
+log = get_plugin_logger("casebook")
+PACKAGE = Path(__file__).resolve().parent
+STYLESHEET = "assets/casebook.css"
+
+
+class CasebookConfig(base.Config):  # type: ignore[no-untyped-call]
+    """Options of the `casebook` plugin in mkdocs.yml."""
+
+    cases_dir = c.Type(str, default="cases")
+    """Folder of the records, relative to mkdocs.yml."""
+
+    edit_base_url = c.Type(str, default="")
+    """Prefix of edit links; the record's path (e.g. `cases/municipal/goka.yaml`) is appended."""
+
+
+class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-call]
+    """Generates the knowledge base's pages from `cases/`."""
+
+    def __init__(self) -> None:
+        self._root = Path.cwd()
+        self._cases = self._root / "cases"
+        self._sources: dict[str, str] = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Resolve paths and register our stylesheet."""
+        self._root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        self._cases = (self._root / self.config.cases_dir).resolve()
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.insert(0, STYLESHEET)
+        # Our Material overrides sit after the site's own custom_dir and before Material itself.
+        theme_dir = str(PACKAGE / "theme")
+        if theme_dir not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Validate the records and add every generated page; stop the build on errors."""
+        corpus = check([self._cases], cwd=self._root)
+        for d in corpus.warnings:
+            log.warning(d.format())
+        if corpus.errors:
+            for d in corpus.errors:
+                log.error(d.format())
+            raise PluginError(
+                f"記録にエラーが {len(corpus.errors)} 件あるため、サイトを作れません。"
+                "上の各行の指示に従って直してください（`casebook check` でも確かめられます）。"
+            )
+        pages = render_site(build_index(corpus))
+        self._sources = {}
+        for path, page in pages.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                log.warning(f"docs/{path} は生成ページと同じ場所にあるため、生成ページで置き換えます")
+                files.remove(existing)
+            files.append(File.generated(config, path, content=page.markdown))
+            if page.source:
+                self._sources[path] = page.source
+        files.append(File.generated(config, STYLESHEET, abs_src_path=str(PACKAGE / STYLESHEET)))
+        return files
+
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        """Point the edit button of a record's page at its YAML file."""
+        source = self._sources.get(page.file.src_uri)
+        if source and self.config.edit_base_url:
+            page.edit_url = self.config.edit_base_url + source
+        elif page.file.generated_by:
+            page.edit_url = None
+        return context
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        """Rebuild when a record, the taxonomy or a template changes."""
+        server.watch(str(self._cases))
+        server.watch(str(PACKAGE / "templates"))
+        server.watch(str(PACKAGE / "assets"))
+        return server

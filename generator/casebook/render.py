@@ -1,0 +1,179 @@
+"""Render stage: SiteIndex → {page path: Markdown}. Pure; the MkDocs adapter decides where pages go.
+
+Safety: record text is placed only inside raw HTML blocks and is HTML-escaped by Jinja's
+autoescape. Python-Markdown does not parse Markdown inside raw HTML blocks, so neither HTML nor
+Markdown (links to `javascript:`, emphasis, …) nor template syntax in a record can become markup.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
+
+from casebook.dates import parse_date
+from casebook.index import FREQUENT, CaseView, SiteIndex
+from casebook.models import Event, Interview
+
+INTERVIEW_QUESTIONS = (
+    ("effect", "① 実施によりどのような効果がありましたか"),
+    ("difficulty", "② 苦労した点がありますか"),
+    ("hr_coordination", "③ 人事担当者との調整はいかがでしたか"),
+    ("future", "④ 今後の課題は何でしょうか"),
+)
+"""The guidebook's four standard interview questions, as printed."""
+
+ROW_SLUGS = {
+    "あ行": "row-a", "か行": "row-ka", "さ行": "row-sa", "た行": "row-ta", "な行": "row-na",
+    "は行": "row-ha", "ま行": "row-ma", "や行": "row-ya", "ら行": "row-ra", "わ行": "row-wa", "英数字": "row-other",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page: its Markdown and the record file it comes from (for edit links)."""
+
+    markdown: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """A timeline event ready to show: machine-readable and 西暦（和暦） forms."""
+
+    iso: str
+    display: str
+    event: str
+
+
+def page_url(path: str) -> str:
+    """Site URL of a page path with directory URLs: `cases/goka.md` → `cases/goka/`."""
+    stem = path.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+def relative(target: str, here: str) -> str:
+    """Link from page URL `here` to site URL `target` (both relative to the site root, may hold #)."""
+    path, _, fragment = target.partition("#")
+    rel = posixpath.relpath(path or ".", here or ".")
+    is_dir = not path or path.endswith("/")
+    rel = "./" if rel == "." else rel + ("/" if is_dir and not rel.endswith("/") else "")
+    return rel + (f"#{fragment}" if fragment else "")
+
+
+def _yaml_string(value: str) -> Markup:
+    # Front matter feeds the theme's <title> and header, which Material prints unescaped.
+    return Markup(json.dumps(str(escape(value)), ensure_ascii=False))
+
+
+def _number(value: float) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else format(Decimal(str(value)), "f")
+
+
+def _interview(interview: Interview) -> Iterator[tuple[str, str]]:
+    for field, question in INTERVIEW_QUESTIONS:
+        answer = getattr(interview, field)
+        if answer:
+            yield question, answer
+    for qa in interview.other:
+        yield qa.question, qa.answer
+
+
+def _timeline(events: list[Event]) -> list[TimelineItem]:
+    dated = sorted(((parse_date(e.date), i, e) for i, e in enumerate(events)), key=lambda t: (t[0].first_day(), t[1]))
+    return [TimelineItem(d.iso().removeprefix("FY"), d.display(), e.event) for d, _i, e in dated]
+
+
+def environment(index: SiteIndex) -> Environment:
+    """Jinja environment with autoescape on and the helpers the templates use."""
+    env = Environment(
+        loader=PackageLoader("casebook", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+    @pass_context
+    def link(ctx: Context, target: str) -> str:
+        return relative(target, ctx["here"])
+
+    bands = {g.label: g.slug for g in index.bands}
+    groups = {name: f"group-{i + 1}" for i, (name, _views) in enumerate(index.challenge_groups)}
+    env.globals.update(
+        link=link,
+        date=lambda value: parse_date(value).display(),
+        number=_number,
+        interview=_interview,
+        timeline=_timeline,
+        source_title=lambda ident: index.sources.get(ident, ident),
+        band_slug=lambda label: bands.get(label, ""),
+        row_slug=lambda row: ROW_SLUGS.get(row, "row-other"),
+        group_slug=lambda name: groups.get(name, "group"),
+        frequent=FREQUENT,
+    )
+    env.filters["yaml_string"] = _yaml_string
+    return env
+
+
+def render_site(index: SiteIndex) -> dict[str, Page]:
+    """Every generated page, keyed by its path under docs/ (e.g. `cases/goka.md`)."""
+    env = environment(index)
+    pages: dict[str, Page] = {}
+
+    def put(path: str, template: str, source: str | None = None, **context: object) -> None:
+        text = env.get_template(template).render(here=page_url(path), index=index, **context)
+        pages[path] = Page(_tidy(text), source)
+
+    put("index.md", "home.md.j2", used_keywords=sum(1 for k in index.keywords if k.count))
+    put("cases/index.md", "cases_index.md.j2")
+    for view in index.cases:
+        put(f"cases/{view.id}.md", "case.md.j2", source=view.path, view=view)
+    put("keywords/index.md", "keywords_index.md.j2", rows=index.keywords_by_row())
+    for kv in index.keywords:
+        put(f"keywords/{kv.keyword.slug}.md", "keyword.md.j2", kv=kv)
+    put("categories/index.md", "categories_index.md.j2")
+    for g in index.categories:
+        put(f"categories/{g.slug}.md", "group.md.j2", group=g, title=g.label, heading=g.label,
+            eyebrow="カテゴリ", description=g.description)  # fmt: skip
+    put("regions/index.md", "regions.md.j2")
+    for region in index.regions:
+        for pref in region.prefectures:
+            if pref.cases:
+                put(f"prefectures/{pref.slug}.md", "group.md.j2", group=_pref_group(pref.name, pref.slug, pref.cases),
+                    title=pref.name, heading=pref.name, eyebrow=f"地域・{region.name}", description="")  # fmt: skip
+    put("sizes/index.md", "sizes.md.j2")
+    put("challenges/index.md", "challenges_index.md.j2")
+    for cv in index.challenges:
+        put(f"challenges/{cv.challenge.slug}.md", "challenge.md.j2", cv=cv)
+    put("programs/index.md", "programs_index.md.j2")
+    for pv in index.programs:
+        put(f"programs/{pv.id}.md", "program.md.j2", source=pv.path, pv=pv)
+    return pages
+
+
+def _pref_group(name: str, slug: str, cases: list[CaseView]) -> object:
+    from casebook.index import Group
+
+    return Group(name, slug, cases)
+
+
+def _tidy(text: str) -> str:
+    """Collapse runs of blank lines left by template conditionals (stable golden files)."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if not line.strip() and lines and not lines[-1].strip():
+            continue
+        lines.append(line.rstrip())
+    return "\n".join(lines).strip() + "\n"

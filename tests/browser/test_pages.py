@@ -1,0 +1,90 @@
+"""A reader's first visit: home, a case, a keyword page — visible, linked, offline, no errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sitecheck import serve
+
+pytestmark = pytest.mark.browser
+
+
+class Visit:
+    """A page with every request and console error it caused."""
+
+    def __init__(self, browser: Any, base: str) -> None:
+        self.base = base
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", self._request)
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _request(self, request: Any) -> None:
+        if not request.url.startswith("http://127.0.0.1:"):
+            self.outside.append(request.url)
+
+    def go(self, path: str) -> Any:
+        response = self.page.goto(self.base + path)
+        assert response is not None and response.status == 200, path
+        self.page.wait_for_load_state("networkidle")
+        return self.page
+
+
+@pytest.fixture
+def visit(browser: Any, built_site: Path):  # type: ignore[no-untyped-def]
+    with serve(built_site) as base:
+        v = Visit(browser, base)
+        yield v
+        v.context.close()
+
+
+def test_home_case_keyword_journey(visit: Visit) -> None:
+    page = visit.go("")
+    assert page.title().startswith("ホーム")
+    assert page.locator("h1").first.inner_text() == "自治体デジタル人材育成 事例集"
+    assert page.locator(".cb-card").count() >= 3
+
+    page = visit.go("cases/goka/")
+    assert page.locator("h1").first.is_visible()
+    assert page.locator("h1").first.inner_text() == "育成レベルに応じたデジタル人材の育成"
+    assert "五霞町" in page.locator(".cb-header-card").inner_text()
+    page.locator(".cb-header-card .cb-chip", has_text="OJT(職場内訓練)").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/keywords/ojt/")
+    assert page.locator("h1").first.inner_text() == "#OJT(職場内訓練)"
+    cards = page.locator(".cb-card__title a")
+    assert cards.count() == 4
+    cards.filter(has_text="OJTとデジタルワーキングの推進").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/cases/shonai/")
+
+    assert visit.outside == []
+    assert visit.errors == []
+
+
+def test_phone_width_has_no_horizontal_scroll(browser: Any, built_site: Path) -> None:
+    with serve(built_site) as base:
+        context = browser.new_context(viewport={"width": 375, "height": 800})
+        page = context.new_page()
+        for path in ("", "cases/goka/", "keywords/ojt/", "cases/"):
+            page.goto(base + path)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"{path} scrolls sideways by {overflow}px"
+        context.close()
+
+
+def test_print_hides_navigation_and_keeps_keywords(visit: Visit) -> None:
+    page = visit.go("cases/goka/")
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    assert page.locator(".cb-chips").first.is_visible()
+    assert page.locator(".cb-sources").is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")

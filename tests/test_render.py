@@ -1,0 +1,63 @@
+"""Render stage: golden Markdown of the sample site, links between pages, escaping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from casebook.index import build_index
+from casebook.render import page_url, relative, render_site
+from casebook.validate import check
+
+SAMPLE = Path(__file__).resolve().parent / "sample"
+
+
+@pytest.fixture(scope="module")
+def pages():  # type: ignore[no-untyped-def]
+    corpus = check([SAMPLE / "cases"], cwd=SAMPLE)
+    assert corpus.errors == []
+    return render_site(build_index(corpus))
+
+
+def test_golden_markdown(pages, golden) -> None:  # type: ignore[no-untyped-def]
+    expected_dir = SAMPLE / "expected"
+    for path, page in sorted(pages.items()):
+        golden(page.markdown, f"sample/expected/{path}")
+    stale = {p.relative_to(expected_dir).as_posix() for p in expected_dir.rglob("*.md")} - set(pages)
+    assert not stale, f"expected files for pages no longer generated: {sorted(stale)}"
+
+
+def test_case_pages_name_their_yaml(pages) -> None:  # type: ignore[no-untyped-def]
+    assert pages["cases/goka.md"].source == "cases/municipal/goka.yaml"
+    assert pages["keywords/ojt.md"].source is None
+
+
+def test_hostile_text_stays_text(pages) -> None:  # type: ignore[no-untyped-def]
+    md = pages["cases/hostile.md"].markdown
+    assert "<script>" not in md and "<img" not in md and "<iframe" not in md and "<b>" not in md
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md
+    assert "{{ 7*7 }}" in md and "49" not in md
+    assert 'href="javascript:' not in md
+    # The front matter title is escaped too: the theme prints it without escaping.
+    assert md.splitlines()[1].startswith('title: "北海道試験町&lt;b&gt;')
+
+
+@pytest.mark.parametrize(
+    ("target", "here", "expected"),
+    [
+        ("keywords/ojt/", "cases/goka/", "../../keywords/ojt/"),
+        ("", "cases/goka/", "../../"),
+        ("sizes/#town", "cases/goka/", "../../sizes/#town"),
+        ("cases/goka/", "", "cases/goka/"),
+        ("keywords/", "keywords/", "./"),
+    ],
+)
+def test_relative_links(target: str, here: str, expected: str) -> None:
+    assert relative(target, here) == expected
+
+
+def test_page_urls() -> None:
+    assert page_url("index.md") == ""
+    assert page_url("cases/index.md") == "cases/"
+    assert page_url("cases/goka.md") == "cases/goka/"

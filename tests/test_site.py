@@ -1,0 +1,115 @@
+"""The MkDocs adapter end to end: strict build, every index page, links, escaping, failures."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from casebook.index import build_index
+from casebook.validate import check
+from sitecheck import ROOT, broken_links, build, copy_project
+
+SAMPLE = Path(__file__).resolve().parent / "sample"
+
+
+@pytest.fixture
+def site(built_site: Path) -> Path:
+    """The bundled knowledge base, built with `mkdocs build --strict`."""
+    return built_site
+
+
+def test_build_is_strict_clean(site: Path) -> None:
+    assert (site / "index.html").is_file()
+    assert (site / "assets" / "casebook.css").is_file()
+
+
+def test_every_index_entry_has_its_page(site: Path) -> None:
+    index = build_index(check([ROOT / "cases"]))
+    for kv in index.keywords:
+        if kv.count:
+            assert (site / kv.url / "index.html").is_file(), kv.url
+    for group in index.categories:
+        if group.count:
+            assert (site / group.url / "index.html").is_file(), group.url
+    for pref in index.prefectures:
+        assert (site / pref.url / "index.html").is_file(), pref.url
+    for cv in index.challenges:
+        if cv.cases:
+            assert (site / cv.url / "index.html").is_file(), cv.url
+    for view in index.cases:
+        assert (site / view.url / "index.html").is_file(), view.url
+    for pv in index.programs:
+        assert (site / pv.url / "index.html").is_file(), pv.url
+
+
+def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
+    assert broken_links(site) == []
+
+
+def test_links_checker_catches_a_broken_link(site: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    page = copy / "about" / "index.html"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("</article>", '<a href="../nowhere/">x</a></article>'),
+        encoding="utf-8",
+    )
+    assert broken_links(copy) == ["about/index.html -> ../nowhere/"]
+
+
+def test_nav_stays_short(site: Path) -> None:
+    # Material embeds the nav in every page: one entry per record would make the build O(N²).
+    html = (site / "cases" / "goka" / "index.html").read_text(encoding="utf-8")
+    assert html.count('class="md-nav__link') < 40
+
+
+def test_edit_link_points_at_the_yaml(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    result = build(project, tmp_path / "out", env={"CASEBOOK_EDIT_BASE_URL": "https://example.invalid/edit/main/"})
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "cases" / "goka" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://example.invalid/edit/main/cases/municipal/goka.yaml"' in html
+    keyword_page = (tmp_path / "out" / "keywords" / "ojt" / "index.html").read_text(encoding="utf-8")
+    assert "example.invalid/edit" not in keyword_page
+
+
+def test_hostile_record_renders_as_text(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p", cases=SAMPLE / "cases")
+    result = build(project, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "cases" / "hostile" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html
+    assert "onerror=alert" not in html.replace("&lt;img src=x onerror=alert(2)&gt;", "")
+    assert 'href="javascript:' not in html and "href='javascript:" not in html
+    assert "<iframe" not in html and "<b>太字" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}" in html
+    assert "49" not in html.split("<article", 1)[1].split("</article>", 1)[0]
+
+
+def test_validation_errors_stop_the_build_and_keep_nothing_half_written(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    goka = project / "cases" / "municipal" / "goka.yaml"
+    goka.write_text(
+        goka.read_text(encoding="utf-8").replace("keywords: [定期アンケート", "keywords: [定期アンケトー"),
+        encoding="utf-8",
+    )
+    result = build(project, tmp_path / "out")
+    assert result.returncode != 0
+    assert "cases/municipal/goka.yaml:" in result.stderr and "未登録のキーワード「定期アンケトー」" in result.stderr
+    assert "候補: 定期アンケート" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "cases").exists()
+
+
+def test_warnings_fail_strict(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    goka = project / "cases" / "municipal" / "goka.yaml"
+    text = goka.read_text(encoding="utf-8").replace(
+        "keywords: [定期アンケート,", "keywords: [定期アンケート, 定期アンケート,"
+    )
+    goka.write_text(text, encoding="utf-8")
+    result = build(project, tmp_path / "out")
+    assert result.returncode != 0
+    assert "2 回あります" in result.stderr
