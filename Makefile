@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test check schema lint chromium clean
+.PHONY: serve build test check schema lint chromium clean bench-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ chromium:
 test: $(STAMP) chromium lint
 	$(BIN)/casebook check
 	$(BIN)/python -m pytest -q
+
+## bench-search: 検索の索引時間・大きさ・ブラウザの取得量を測る
+bench-search: $(STAMP) chromium
+	$(BIN)/python bench/search_bench.py
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache

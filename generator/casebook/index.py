@@ -75,7 +75,7 @@ class CaseView:
     keywords: list[Keyword]
     category: Category
     challenges: list[Challenge]
-    programs: list[ProgramView]
+    programs: list[ProgramView] = field(repr=False)
     region: str
     region_slug: str
     prefecture_slug: str
@@ -83,7 +83,7 @@ class CaseView:
     band: str | None
     published: PartialDate
     updated: PartialDate
-    related: list[CaseView] = field(default_factory=list)
+    related: list[CaseView] = field(default_factory=list, repr=False)
 
     @property
     def url(self) -> str:
@@ -96,6 +96,24 @@ class CaseView:
         org = self.case.organization
         return org.name if org.kind is OrgKind.PREFECTURE else f"{org.prefecture}{org.name}"
 
+    def facets(self) -> list[tuple[str, str]]:
+        """Search facets of the page (DESIGN §6), as (filter key, value) pairs."""
+        org = self.case.organization
+        pairs = [
+            ("type", "事例"),
+            ("region", self.region),
+            ("prefecture", org.prefecture),
+            ("kind", org.kind.value),
+            ("category", self.category.label),
+            ("org", self.org_label),
+        ]
+        if self.band:
+            pairs.append(("band", self.band))
+        pairs += [("keyword", k.label) for k in self.keywords]
+        pairs += [("challenge", c.label) for c in self.challenges]
+        pairs += [("program", p.program.title) for p in self.programs]
+        return pairs
+
 
 @dataclass
 class ProgramView:
@@ -106,12 +124,19 @@ class ProgramView:
     program: Program
     keywords: list[Keyword]
     challenges: list[Challenge]
-    cases: list[CaseView] = field(default_factory=list)
+    cases: list[CaseView] = field(default_factory=list, repr=False)
 
     @property
     def url(self) -> str:
         """Site path of the page."""
         return f"programs/{self.id}/"
+
+    def facets(self) -> list[tuple[str, str]]:
+        """Search facets of the page."""
+        pairs = [("type", "支援制度"), ("program", self.program.title)]
+        pairs += [("keyword", k.label) for k in self.keywords]
+        pairs += [("challenge", c.label) for c in self.challenges]
+        return pairs
 
 
 @dataclass
@@ -120,7 +145,7 @@ class Group:
 
     label: str
     slug: str
-    cases: list[CaseView]
+    cases: list[CaseView] = field(repr=False)
     yomi: str = ""
     description: str = ""
     url: str = ""
@@ -136,8 +161,8 @@ class KeywordView:
     """A keyword, its cases, and the keywords that appear beside it most often."""
 
     keyword: Keyword
-    cases: list[CaseView]
-    programs: list[ProgramView]
+    cases: list[CaseView] = field(repr=False)
+    programs: list[ProgramView] = field(repr=False)
     related: list[Keyword]
     row: str
 
@@ -162,8 +187,8 @@ class ChallengeView:
     """A challenge and the records that address it."""
 
     challenge: Challenge
-    cases: list[CaseView]
-    programs: list[ProgramView]
+    cases: list[CaseView] = field(repr=False)
+    programs: list[ProgramView] = field(repr=False)
 
     @property
     def url(self) -> str:
@@ -178,7 +203,7 @@ class PrefectureView:
     name: str
     slug: str
     yomi: str
-    cases: list[CaseView]
+    cases: list[CaseView] = field(repr=False)
 
     @property
     def url(self) -> str:
@@ -200,7 +225,7 @@ class RegionView:
         return sum(len(p.cases) for p in self.prefectures)
 
 
-@dataclass
+@dataclass(repr=False)
 class SiteIndex:
     """All cross-indexes of the corpus."""
 
@@ -408,3 +433,93 @@ def _bands(cases: list[CaseView]) -> list[Group]:
         for i, band in enumerate(BAND_ORDER)
         if members.get(band)
     ]
+
+
+FACETS: tuple[tuple[str, str], ...] = (
+    ("type", "種別"),
+    ("region", "地方"),
+    ("prefecture", "都道府県"),
+    ("kind", "団体区分"),
+    ("band", "人口規模"),
+    ("category", "カテゴリ"),
+    ("keyword", "キーワード"),
+    ("challenge", "課題"),
+    ("program", "支援制度"),
+)
+"""Search facets in panel order: (Pagefind filter key, label shown)."""
+
+_ORG_SUFFIXES = ("市", "町", "村", "区")
+_PREF_SUFFIXES = ("都", "府", "県")
+
+
+def search_vocabulary(index: SiteIndex) -> dict[str, object]:
+    """Controlled terms → facet values, for the browser to match queries against.
+
+    Pagefind segments kanji-only runs differently at index and query time (its issue #1237),
+    so 「長野」 or 「松本」 can miss. Matching the query against our own vocabulary, in the same
+    normalised form on both sides, finds those records through filters instead of segmentation.
+    """
+    from casebook.taxonomy import normalize_key
+
+    terms: dict[tuple[str, str, str], None] = {}
+
+    def add(spelling: str, facet: str, value: str) -> None:
+        key = normalize_key(spelling)
+        if key:
+            terms[(key, facet, value)] = None
+
+    # Keyword and challenge pages carry their own filter (`kwpage`, `chpage`) so that a query
+    # naming them finds the page itself without the page counting in the facets.
+    for kv in index.keywords:
+        kw = kv.keyword
+        for spelling in (kw.label, kw.yomi, *kw.aliases):
+            add(spelling, "keyword", kw.label)
+            add(spelling, "kwpage", kw.label)
+    for region in index.regions:
+        if region.count:
+            add(region.name, "region", region.name)
+        for pref in region.prefectures:
+            if pref.cases:
+                add(pref.name, "prefecture", pref.name)
+                add(pref.yomi, "prefecture", pref.name)
+                short = pref.name[:-1] if pref.name.endswith(_PREF_SUFFIXES) else pref.name
+                add(short, "prefecture", pref.name)
+    for view in index.cases:
+        org = view.case.organization
+        add(view.org_label, "org", view.org_label)
+        add(org.name, "org", view.org_label)
+        if org.yomi:
+            add(org.yomi, "org", view.org_label)
+        if org.name.endswith(_ORG_SUFFIXES) and len(org.name) > 2 and org.kind is not OrgKind.PREFECTURE:
+            add(org.name[:-1], "org", view.org_label)
+    for group in index.categories:
+        if group.count:
+            add(group.label, "category", group.label)
+    for cv in index.challenges:
+        for spelling in (cv.challenge.label, *cv.challenge.aliases):
+            add(spelling, "chpage", cv.challenge.label)
+            if cv.cases or cv.programs:
+                add(spelling, "challenge", cv.challenge.label)
+    for pv in index.programs:
+        add(pv.program.title, "program", pv.program.title)
+        add(pv.program.yomi, "program", pv.program.title)
+        add(pv.program.title.split("（")[0], "program", pv.program.title)
+    for kind_group in index.kinds:
+        if kind_group.count:
+            add(kind_group.label, "kind", kind_group.label)
+
+    order = {
+        "type": ["事例", "支援制度", "キーワード", "課題"],
+        "region": [r.name for r in index.regions if r.count],
+        "prefecture": [p.name for p in index.prefectures],
+        "kind": [g.label for g in index.kinds if g.count],
+        "band": [g.label for g in index.bands],
+        "category": [g.label for g in index.categories if g.count],
+        "keyword": [k.keyword.label for k in index.keywords if k.count or k.programs],
+        "challenge": [c.challenge.label for c in index.challenges if c.cases or c.programs],
+        "program": [p.program.title for p in index.programs],
+    }
+    return {
+        "facets": [{"key": key, "label": label, "values": order[key]} for key, label in FACETS],
+        "terms": [list(t) for t in terms],
+    }

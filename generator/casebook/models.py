@@ -345,6 +345,7 @@ class Challenge(Model):
     yomi: Yomi
     group: Text = Field(description="出典の枠組み（例: ICT人財育成の8つの課題）")
     description: Text
+    aliases: list[Text] = Field(default_factory=list, description="言い換え・表記ゆれ（検索で使います）")
     sources: list[SourceRef] = Field(min_length=1)
 
 

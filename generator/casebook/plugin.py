@@ -21,12 +21,14 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from casebook.index import build_index
-from casebook.render import render_site
+from casebook.render import render_assets, render_site
+from casebook.search import SearchIndexError, index_site
 from casebook.validate import check
 
 log = get_plugin_logger("casebook")
 PACKAGE = Path(__file__).resolve().parent
 STYLESHEET = "assets/casebook.css"
+SCRIPT = "assets/casebook-search.js"
 
 
 class CasebookConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -37,6 +39,9 @@ class CasebookConfig(base.Config):  # type: ignore[no-untyped-call]
 
     edit_base_url = c.Type(str, default="")
     """Prefix of edit links; the record's path (e.g. `cases/municipal/goka.yaml`) is appended."""
+
+    search = c.Type(bool, default=True)
+    """Index the built site with Pagefind after each build."""
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-call]
@@ -53,6 +58,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self._cases = (self._root / self.config.cases_dir).resolve()
         if STYLESHEET not in config.extra_css:
             config.extra_css.insert(0, STYLESHEET)
+        if SCRIPT not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(SCRIPT)
         # Our Material overrides sit after the site's own custom_dir and before Material itself.
         theme_dir = str(PACKAGE / "theme")
         if theme_dir not in config.theme.dirs:
@@ -71,7 +78,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 f"記録にエラーが {len(corpus.errors)} 件あるため、サイトを作れません。"
                 "上の各行の指示に従って直してください（`casebook check` でも確かめられます）。"
             )
-        pages = render_site(build_index(corpus))
+        index = build_index(corpus)
+        pages = render_site(index)
+        for path, text in render_assets(index).items():
+            files.append(File.generated(config, path, content=text))
         self._sources = {}
         for path, page in pages.items():
             existing = files.get_file_from_path(path)
@@ -81,7 +91,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             files.append(File.generated(config, path, content=page.markdown))
             if page.source:
                 self._sources[path] = page.source
-        files.append(File.generated(config, STYLESHEET, abs_src_path=str(PACKAGE / STYLESHEET)))
+        for asset in (STYLESHEET, SCRIPT):
+            files.append(File.generated(config, asset, abs_src_path=str(PACKAGE / asset)))
         return files
 
     def on_page_context(
@@ -94,6 +105,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         elif page.file.generated_by:
             page.edit_url = None
         return context
+
+    def on_post_build(self, /, *, config: MkDocsConfig) -> None:
+        """Index the built site with Pagefind (extended) as the last step of every build."""
+        if not self.config.search:
+            return
+        try:
+            stats = index_site(Path(config.site_dir))
+        except SearchIndexError as exc:
+            raise PluginError(str(exc)) from None
+        log.info(f"検索索引: {stats.pages} ページ、{stats.bytes / 1024:.0f} KiB、{stats.seconds:.1f} 秒")
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Rebuild when a record, the taxonomy or a template changes."""

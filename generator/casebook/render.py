@@ -18,7 +18,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from casebook.dates import parse_date
-from casebook.index import FREQUENT, CaseView, SiteIndex
+from casebook.index import FREQUENT, CaseView, SiteIndex, search_vocabulary
 from casebook.models import Event, Interview
 
 INTERVIEW_QUESTIONS = (
@@ -33,6 +33,9 @@ ROW_SLUGS = {
     "あ行": "row-a", "か行": "row-ka", "さ行": "row-sa", "た行": "row-ta", "な行": "row-na",
     "は行": "row-ha", "ま行": "row-ma", "や行": "row-ya", "ら行": "row-ra", "わ行": "row-wa", "英数字": "row-other",
 }  # fmt: skip
+
+
+SEARCH_TERMS = "search/terms.json"
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,8 @@ def environment(index: SiteIndex) -> Environment:
         frequent=FREQUENT,
     )
     env.filters["yaml_string"] = _yaml_string
+    # Pagefind reads `key:value` and splits several filters on commas; keep values whole.
+    env.filters["facet_value"] = lambda value: str(value).replace(",", "，")
     return env
 
 
@@ -157,10 +162,17 @@ def render_site(index: SiteIndex) -> dict[str, Page]:
     put("challenges/index.md", "challenges_index.md.j2")
     for cv in index.challenges:
         put(f"challenges/{cv.challenge.slug}.md", "challenge.md.j2", cv=cv)
+    put("search/index.md", "search.md.j2")
     put("programs/index.md", "programs_index.md.j2")
     for pv in index.programs:
         put(f"programs/{pv.id}.md", "program.md.j2", source=pv.path, pv=pv)
     return pages
+
+
+def render_assets(index: SiteIndex) -> dict[str, str]:
+    """Non-page files the site needs (the search vocabulary), keyed by their path in the site."""
+    vocabulary = search_vocabulary(index)
+    return {SEARCH_TERMS: json.dumps(vocabulary, ensure_ascii=False, separators=(",", ":"))}
 
 
 def _pref_group(name: str, slug: str, cases: list[CaseView]) -> object:

@@ -1,0 +1,223 @@
+"""Japanese search with facets, in headless Chromium, at the site root and under /kb/."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from casebook.index import build_index, search_vocabulary
+from casebook.taxonomy import normalize_key
+from casebook.validate import check
+from sitecheck import ROOT, build, serve
+
+pytestmark = pytest.mark.browser
+
+# (query, a page that must be in the top 5). Drawn from the guidebook: exact keywords, partial
+# words, the sources' variant spellings, place names, full-width/half-width and readings.
+QUERIES = [
+    ("OJT", "cases/goka/"),
+    ("ＯＪＴ", "cases/goka/"),
+    ("職場内訓練", "cases/goka/"),
+    ("#OJT（職場内訓練）", "keywords/ojt/"),
+    ("おーじぇーてぃー", "keywords/ojt/"),
+    ("ひとり情シス", "challenges/one-person-it/"),
+    ("一人情シス", "challenges/one-person-it/"),
+    ("1人情シス", "challenges/one-person-it/"),
+    ("１人情シス", "challenges/one-person-it/"),
+    ("松本", "cases/matsumoto/"),
+    ("長野", "cases/matsumoto/"),
+    ("兵庫", "cases/sanda/"),
+    ("高知", "cases/nankoku/"),
+    ("笠間", "cases/kasama/"),
+    ("つくば", "cases/tsukuba/"),
+    ("五霞", "cases/goka/"),
+    ("ごかまち", "cases/goka/"),
+    ("奈良", "cases/nara/"),
+    ("ITパスポート", "cases/kasama/"),
+    ("ｉｔパスポート", "cases/kasama/"),
+    ("パスポート", "cases/kasama/"),
+    ("DXアドバイザー", "cases/shonai/"),
+    ("アドバイザー", "programs/dx-advisor/"),
+    ("地域活性化起業人", "cases/echizen/"),
+    ("基本方針策定", "cases/oyama/"),
+    ("基本方針の策定", "cases/oyama/"),
+    ("伴走", "cases/kochi/"),
+    ("インシデント", "cases/sanda/"),
+    ("ＢＰＲ", "cases/nankoku/"),
+    ("データ利活用", "cases/tsukuba/"),
+    ("人材バンク", "cases/nara/"),
+    ("チャット", "cases/nara/"),
+    ("ワークショップ", "cases/nankoku/"),
+    ("グループウェア", "cases/motomiya/"),
+    ("中核市", "cases/matsumoto/"),
+    ("関東", "cases/goka/"),
+    ("自治体OB", "cases/motomiya/"),
+    ("外部専門人材(委託)", "cases/sanda/"),
+    ("行革大綱", "cases/fukuchiyama/"),
+    ("窓口", "cases/oyama/"),
+    ("茨城 OJT", "cases/goka/"),
+]
+
+
+@pytest.fixture(scope="module", params=["/", "/kb/"])
+def search_base(
+    request: pytest.FixtureRequest, built_site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The site served at the root, and a build with `site_url` under /kb/ served there."""
+    site = built_site
+    if request.param != "/":
+        site = tmp_path_factory.mktemp("kb") / "site"
+        result = build(ROOT, site, env={"CASEBOOK_SITE_URL": "http://127.0.0.1/kb/"})
+        assert result.returncode == 0, result.stderr
+    with serve(site, request.param) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def index():  # type: ignore[no-untyped-def]
+    return build_index(check([ROOT / "cases"]))
+
+
+class SearchPage:
+    """The search page as a reader uses it, recording what it fetches and any errors."""
+
+    def __init__(self, browser: Any, base: str) -> None:
+        self.base = base
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.page.on(
+            "request", lambda r: None if r.url.startswith(base.rsplit("/", 2)[0]) else self.outside.append(r.url)
+        )
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def open(self, query_string: str = "") -> Any:
+        self.page.goto(f"{self.base}search/{query_string}")
+        self.settle()
+        return self.page
+
+    def settle(self) -> None:
+        self.page.wait_for_function("document.querySelector('#cb-search')?.dataset.ready === 'true'")
+        self.page.wait_for_function("document.querySelector('#cb-search').dataset.busy === 'false'")
+        self.page.wait_for_load_state("networkidle")
+
+    def results(self, everything: bool = False) -> list[str]:
+        if everything:
+            while self.page.locator(".cb-search__more").is_visible():
+                self.page.locator(".cb-search__more").click()
+                self.page.wait_for_load_state("networkidle")
+        hrefs = self.page.eval_on_selector_all(".cb-result__title", "els => els.map(e => e.href)")
+        return [h.split(self.base, 1)[1] if self.base in h else h for h in hrefs]
+
+    def counts(self, facet: str) -> dict[str, int]:
+        script = """(key) => Object.fromEntries(
+            [...document.querySelectorAll(`fieldset[data-facet="${key}"] li`)].map(li =>
+                [li.querySelector('input').value, Number(li.querySelector('.cb-facet__count').textContent)]))"""
+        return dict(self.page.evaluate(script, facet))
+
+
+@pytest.fixture
+def search(browser: Any, search_base: str) -> Iterator[SearchPage]:
+    page = SearchPage(browser, search_base)
+    yield page
+    assert page.outside == [], f"requests outside the site: {page.outside}"
+    assert page.errors == [], f"console errors: {page.errors}"
+    page.context.close()
+
+
+def test_japanese_queries_find_the_expected_records(search: SearchPage) -> None:
+    assert len(QUERIES) >= 25
+    misses = []
+    for query, expected in QUERIES:
+        search.open(f"?q={quote(query)}")
+        top = search.results()[:5]
+        if expected not in top:
+            misses.append(f"{query} → {top}")
+    assert misses == []
+
+
+def test_facet_counts_match_the_records(search: SearchPage, index) -> None:  # type: ignore[no-untyped-def]
+    expected: dict[str, Counter[str]] = {}
+    for view in [*index.cases, *index.programs]:
+        for key, value in view.facets():
+            expected.setdefault(key, Counter())[value] += 1
+    # Keyword and challenge pages are searchable too; they carry only their type.
+    expected["type"].update({"キーワード": len(index.keywords), "課題": len(index.challenges)})
+    search.open()
+    for facet in ("type", "region", "prefecture", "kind", "band", "category", "keyword", "challenge", "program"):
+        shown = search.counts(facet)
+        assert shown, facet
+        assert {v: n for v, n in shown.items() if n} == dict(expected[facet]), facet
+
+
+def test_filters_alone_list_exactly_the_matching_records(search: SearchPage, index) -> None:  # type: ignore[no-untyped-def]
+    search.open("?prefecture=茨城県&prefecture=高知県&kind=一般市")
+    wanted = {
+        v.url
+        for v in index.cases
+        if v.case.organization.prefecture in ("茨城県", "高知県") and v.case.organization.kind.value == "一般市"
+    }
+    assert set(search.results(everything=True)) == wanted
+    assert search.page.locator(".cb-search__chip").count() == 4  # three filters and 「すべて外す」
+
+
+def test_shared_url_restores_query_and_filters(search: SearchPage, index) -> None:  # type: ignore[no-untyped-def]
+    page = search.open("?q=OJT&region=関東")
+    assert page.locator("#cb-search-input").input_value() == "OJT"
+    assert page.locator('fieldset[data-facet="region"] input[value="関東"]').is_checked()
+    results = search.results(everything=True)
+    assert results[0] == "cases/goka/"  # the 関東 case tagged OJT(職場内訓練)
+    assert set(results) <= {v.url for v in index.cases if v.region == "関東"}
+
+
+def test_keyboard_and_url_follow_the_reader(search: SearchPage) -> None:
+    page = search.open()
+    page.locator("#cb-search-input").fill("研修")
+    page.keyboard.press("Enter")
+    search.settle()
+    assert len(search.results()) >= 5
+    box = page.locator('fieldset[data-facet="kind"] input[value="町"]')
+    box.focus()
+    page.keyboard.press("Space")
+    search.settle()
+    assert "kind=%E7%94%BA" in page.url and "q=%E7%A0%94%E4%BF%AE" in page.url
+    assert all(r.startswith("cases/") for r in search.results())
+    page.locator(".cb-search__chip", has_text="団体区分: 町").click()
+    search.settle()
+    assert "kind=" not in page.url
+
+
+def test_header_box_leads_to_the_search_page(search: SearchPage) -> None:
+    page = search.page
+    page.goto(search.base + "cases/goka/")
+    page.keyboard.press("/")
+    page.keyboard.type("松本")
+    page.keyboard.press("Enter")
+    search.settle()
+    assert "search/?q=" in page.url
+    assert search.results()[0] == "cases/matsumoto/"
+
+
+def test_browser_normalisation_matches_python(search: SearchPage, index) -> None:  # type: ignore[no-untyped-def]
+    samples = [
+        "#OJT（職場内訓練）",
+        "＃ ＩＴパスポート",
+        "１人情シス",
+        "令和〜",
+        "A－B‐C",
+        "データ",
+        "ｶﾞｲﾄﾞ",
+        "伴走×自律",
+        "  DX 推進 ",
+    ]
+    samples += [term[0] for term in search_vocabulary(index)["terms"]][:200]  # type: ignore[index]
+    page = search.open()
+    browser_keys = page.evaluate("(xs) => xs.map(x => window.casebookNormalizeKey(x))", samples)
+    assert browser_keys == [normalize_key(s) for s in samples]

@@ -1,0 +1,46 @@
+"""Search adapter: the extended binary only, and only record-like pages indexed."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from casebook import search
+from casebook.index import build_index, search_vocabulary
+from casebook.taxonomy import normalize_key
+from casebook.validate import check
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_missing_extended_binary_is_an_error_not_a_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pagefind_bin_extended", None)
+    with pytest.raises(search.SearchIndexError, match="extended"):
+        search.extended_binary()
+
+
+def test_extended_binary_is_installed() -> None:
+    assert "extended" in search.extended_binary().as_posix()
+
+
+def test_only_records_keywords_and_challenges_are_indexed(built_site: Path) -> None:
+    index = build_index(check([ROOT / "cases"]))
+    entry = json.loads((built_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    indexed = sum(lang["page_count"] for lang in entry["languages"].values())
+    assert indexed == len(index.cases) + len(index.programs) + len(index.keywords) + len(index.challenges)
+    assert "ja" in entry["languages"]
+
+
+def test_vocabulary_holds_variants_and_place_names() -> None:
+    vocabulary = search_vocabulary(build_index(check([ROOT / "cases"])))
+    terms = {(key, facet, value) for key, facet, value in vocabulary["terms"]}  # type: ignore[union-attr]
+    assert (normalize_key("基本方針策定"), "keyword", "基本方針の策定") in terms
+    assert (normalize_key("ひとり情シス"), "chpage", "1人情シス問題") in terms
+    assert ("長野", "prefecture", "長野県") in terms
+    assert ("松本", "org", "長野県松本市") in terms
+    assert ("ごかまち", "org", "茨城県五霞町") in terms
+    facets = [f["key"] for f in vocabulary["facets"]]  # type: ignore[union-attr, index]
+    assert facets == ["type", "region", "prefecture", "kind", "band", "category", "keyword", "challenge", "program"]
