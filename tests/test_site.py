@@ -113,3 +113,47 @@ def test_warnings_fail_strict(tmp_path: Path) -> None:
     result = build(project, tmp_path / "out")
     assert result.returncode != 0
     assert "2 回あります" in result.stderr
+
+
+def _links_of(site: Path, url: str) -> set[str]:
+    """Site URLs (relative to the root) that a page links to."""
+    import posixpath
+    import re
+
+    html = (site / url / "index.html").read_text(encoding="utf-8")
+    article = html.split('<article class="md-content__inner', 1)[1].rsplit("</article>", 1)[0]
+    out = set()
+    for href in re.findall(r'href="([^"#]*)', article):
+        if href.startswith(("http:", "https:")) or not href:
+            continue
+        out.add(posixpath.normpath(posixpath.join(url, href)) + "/")
+    return out
+
+
+def test_records_programs_and_challenges_link_both_ways(site: Path) -> None:
+    index = build_index(check([ROOT / "cases"]))
+    records = [*index.cases, *index.others]
+    assert any(index.others) or True
+    for view in records:
+        links = _links_of(site, view.url)
+        for program in view.programs:
+            assert program.url in links, f"{view.url} does not link to {program.url}"
+            assert view.url in _links_of(site, program.url), f"{program.url} does not list {view.url}"
+        for challenge in view.challenges:
+            ch_url = f"challenges/{challenge.slug}/"
+            assert ch_url in links, f"{view.url} does not link to {ch_url}"
+            assert view.url in _links_of(site, ch_url), f"{ch_url} does not list {view.url}"
+        for keyword in view.keywords:
+            assert view.url in _links_of(site, f"keywords/{keyword.slug}/"), f"keyword {keyword.slug} misses {view.url}"
+
+
+def test_framework_items_and_cases_link_both_ways(site: Path) -> None:
+    index = build_index(check([ROOT / "cases"]))
+    assert index.frameworks, "frameworks.yaml holds the ICT人財 and AI人財 frameworks"
+    for fv in index.frameworks:
+        links = _links_of(site, fv.url)
+        assert len(fv.items) == 7
+        for item in fv.items:
+            for case in item.cases:
+                assert case.url in links
+                assert fv.url in _links_of(site, case.url)

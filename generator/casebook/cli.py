@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 from pydantic import TypeAdapter
 
 from casebook import __version__
-from casebook.models import RECORD_ADAPTER, CategoryList, ChallengeList, KeywordList, SourceList
+from casebook.models import RECORD_ADAPTER, CategoryList, ChallengeList, FrameworkList, KeywordList, SourceList
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,12 +72,14 @@ SCHEMAS: dict[str, tuple[str, TypeAdapter[Any]]] = {
     "categories.schema.json": ("カテゴリ（cases/categories.yaml）", CategoryList),
     "challenges.schema.json": ("課題（cases/challenges.yaml）", ChallengeList),
     "sources.schema.json": ("出典資料（cases/sources.yaml）", SourceList),
+    "frameworks.schema.json": ("人材像の枠組み（cases/frameworks.yaml）", FrameworkList),
 }
 _WRAPPER_KEYS = {
     "keywords.schema.json": "keywords",
     "categories.schema.json": "categories",
     "challenges.schema.json": "challenges",
     "sources.schema.json": "sources",
+    "frameworks.schema.json": "frameworks",
 }
 
 

@@ -11,7 +11,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from casebook.dates import PartialDate, parse_date
-from casebook.models import Case, Category, Challenge, Keyword, Program
+from casebook.models import (
+    Case,
+    Category,
+    Challenge,
+    Dialogue,
+    Framework,
+    FrameworkItem,
+    Keyword,
+    OtherInitiative,
+    Program,
+    Voice,
+)
 from casebook.municipality import (
     BAND_ORDER,
     PREFECTURE_SLUGS,
@@ -84,6 +95,7 @@ class CaseView:
     published: PartialDate
     updated: PartialDate
     related: list[CaseView] = field(default_factory=list, repr=False)
+    skills: list[FrameworkItemView] = field(default_factory=list, repr=False)
 
     @property
     def url(self) -> str:
@@ -115,6 +127,115 @@ class CaseView:
         return pairs
 
 
+OTHER_KINDS: dict[type, tuple[str, str]] = {
+    OtherInitiative: ("取り組み", "initiatives"),
+    Voice: ("メッセージ", "voices"),
+    Dialogue: ("対談", "dialogues"),
+}
+"""Record types besides cases and programs: (種別 shown, URL folder)."""
+
+INITIATIVE_KINDS = {
+    "municipal": "市区町村の取り組み",
+    "prefectural": "都道府県の取り組み",
+    "association": "団体・組合",
+    "community": "職員のコミュニティ",
+    "national": "国の事業",
+}
+
+
+@dataclass
+class RecordView:
+    """A voice, the dialogue or another initiative, with references resolved."""
+
+    id: str
+    path: str
+    record: Voice | Dialogue | OtherInitiative
+    keywords: list[Keyword]
+    challenges: list[Challenge]
+    programs: list[ProgramView] = field(repr=False)
+
+    @property
+    def kind_label(self) -> str:
+        """種別 as shown (取り組み, メッセージ, 対談)."""
+        return OTHER_KINDS[type(self.record)][0]
+
+    @property
+    def url(self) -> str:
+        """Site path of the page."""
+        return f"{OTHER_KINDS[type(self.record)][1]}/{self.id}/"
+
+    @property
+    def title(self) -> str:
+        """Page title."""
+        return self.record.title
+
+    @property
+    def prefecture(self) -> str | None:
+        """Prefecture of an initiative that belongs to one local government."""
+        org = getattr(self.record, "organization", None)
+        return org.prefecture if org is not None else None
+
+    @property
+    def subtitle(self) -> str:
+        """Who: the person, the organisation or the organiser."""
+        rec = self.record
+        if isinstance(rec, Voice):
+            return f"{rec.person}（{rec.affiliation}）"
+        if isinstance(rec, Dialogue):
+            return "・".join(s.name for s in rec.speakers)
+        if rec.organization is not None:
+            org = rec.organization
+            return org.name if org.kind is OrgKind.PREFECTURE else f"{org.prefecture}{org.name}"
+        return rec.organizer or INITIATIVE_KINDS[rec.kind]
+
+    def facets(self) -> list[tuple[str, str]]:
+        """Search facets of the page."""
+        pairs = [("type", self.kind_label), ("name", self.title)]
+        rec = self.record
+        if isinstance(rec, OtherInitiative) and rec.organization is not None:
+            org = rec.organization
+            pairs += [
+                ("region", region_of(org.prefecture)[0]),
+                ("prefecture", org.prefecture),
+                ("kind", org.kind.value),
+                ("org", self.subtitle),
+            ]
+        if isinstance(rec, Voice):
+            pairs.append(("name", rec.person))
+        pairs += [("keyword", k.label) for k in self.keywords]
+        pairs += [("challenge", c.label) for c in self.challenges]
+        pairs += [("program", p.program.title) for p in self.programs]
+        return pairs
+
+
+@dataclass
+class FrameworkItemView:
+    """A framework item and the cases that build it (through its keywords)."""
+
+    framework: Framework = field(repr=False)
+    item: FrameworkItem
+    keywords: list[Keyword]
+    cases: list[CaseView] = field(default_factory=list, repr=False)
+
+    @property
+    def url(self) -> str:
+        """Anchor of the item on its framework page."""
+        return f"frameworks/{self.framework.slug}/#{self.item.slug}"
+
+
+@dataclass
+class FrameworkView:
+    """A talent framework and its items."""
+
+    framework: Framework
+    items: list[FrameworkItemView]
+
+    @property
+    def url(self) -> str:
+        """Site path of the page."""
+        return f"frameworks/{self.framework.slug}/"
+
+
 @dataclass
 class ProgramView:
     """A support scheme and the cases that use it (computed from the cases' `programs`)."""
@@ -125,6 +246,7 @@ class ProgramView:
     keywords: list[Keyword]
     challenges: list[Challenge]
     cases: list[CaseView] = field(default_factory=list, repr=False)
+    others: list[RecordView] = field(default_factory=list, repr=False)
 
     @property
     def url(self) -> str:
@@ -165,6 +287,7 @@ class KeywordView:
     programs: list[ProgramView] = field(repr=False)
     related: list[Keyword]
     row: str
+    others: list[RecordView] = field(default_factory=list, repr=False)
 
     @property
     def url(self) -> str:
@@ -189,6 +312,7 @@ class ChallengeView:
     challenge: Challenge
     cases: list[CaseView] = field(repr=False)
     programs: list[ProgramView] = field(repr=False)
+    others: list[RecordView] = field(default_factory=list, repr=False)
 
     @property
     def url(self) -> str:
@@ -204,6 +328,7 @@ class PrefectureView:
     slug: str
     yomi: str
     cases: list[CaseView] = field(repr=False)
+    others: list[RecordView] = field(default_factory=list, repr=False)
 
     @property
     def url(self) -> str:
@@ -222,7 +347,7 @@ class RegionView:
     @property
     def count(self) -> int:
         """Cases in the region."""
-        return sum(len(p.cases) for p in self.prefectures)
+        return sum(len(p.cases) + len(p.others) for p in self.prefectures)
 
 
 @dataclass(repr=False)
@@ -240,11 +365,17 @@ class SiteIndex:
     bands: list[Group]
     newest: list[CaseView]
     sources: dict[str, str]
+    others: list[RecordView] = field(default_factory=list)
+    frameworks: list[FrameworkView] = field(default_factory=list)
 
     @property
     def prefectures(self) -> list[PrefectureView]:
-        """Prefectures that have at least one case."""
-        return [p for r in self.regions for p in r.prefectures if p.cases]
+        """Prefectures that have at least one case or other initiative."""
+        return [p for r in self.regions for p in r.prefectures if p.cases or p.others]
+
+    def others_of(self, kind: type) -> list[RecordView]:
+        """Voices, dialogues or initiatives."""
+        return [o for o in self.others if isinstance(o.record, kind)]
 
     def keywords_by_row(self) -> list[tuple[str, list[KeywordView]]]:
         """Keywords in 五十音 order, grouped by row."""
@@ -296,15 +427,36 @@ def build_index(corpus: Corpus) -> SiteIndex:
         for program in view.programs:
             program.cases.append(view)
 
+    others = [
+        RecordView(
+            e.id,
+            e.path,
+            e.record,  # type: ignore[arg-type]  # of_type(kind) holds only that kind
+            _keywords(corpus, e),
+            _challenges(corpus, e),
+            [programs[p] for p in e.record.programs if p in programs],
+        )
+        for kind in OTHER_KINDS
+        for e in corpus.of_type(kind)
+    ]
+    others.sort(key=lambda o: (list(OTHER_KINDS).index(type(o.record)), o.prefecture is None, _other_order(o), o.id))
+    for other in others:
+        for program in other.programs:
+            program.others.append(other)
+
     keyword_views = _keyword_views(tax.keywords, cases, list(programs.values()))
+    for kv in keyword_views:
+        kv.others = [o for o in others if kv.keyword in o.keywords]
     challenge_views = [
         ChallengeView(
             ch,
             [c for c in cases if ch in c.challenges],
             [p for p in programs.values() if ch in p.challenges],
+            [o for o in others if ch in o.challenges],
         )
         for ch in tax.challenges
     ]
+    frameworks = _frameworks(corpus, cases)
     groups: dict[str, list[ChallengeView]] = defaultdict(list)
     for cv in challenge_views:
         groups[cv.challenge.group].append(cv)
@@ -326,7 +478,7 @@ def build_index(corpus: Corpus) -> SiteIndex:
         ],
         challenges=challenge_views,
         challenge_groups=list(groups.items()),
-        regions=_regions(cases),
+        regions=_regions(cases, others),
         kinds=[
             Group(kind.value, slug, [v for v in cases if v.case.organization.kind is kind], url=f"sizes/#{slug}")
             for kind, slug in KIND_SLUGS.items()
@@ -334,6 +486,8 @@ def build_index(corpus: Corpus) -> SiteIndex:
         bands=_bands(cases),
         newest=sorted(cases, key=lambda c: (c.updated.first_day(), c.id), reverse=True)[:6],
         sources={s.id: s.title for s in tax.sources},
+        others=others,
+        frameworks=frameworks,
     )
 
 
@@ -401,10 +555,14 @@ def _keyword_views(keywords: list[Keyword], cases: list[CaseView], programs: lis
     return sorted(views, key=lambda v: (gojuon_key(v.keyword.yomi), v.keyword.label))
 
 
-def _regions(cases: list[CaseView]) -> list[RegionView]:
+def _regions(cases: list[CaseView], others: list[RecordView]) -> list[RegionView]:
     by_pref: dict[str, list[CaseView]] = defaultdict(list)
     for c in cases:
         by_pref[c.case.organization.prefecture].append(c)
+    others_by_pref: dict[str, list[RecordView]] = defaultdict(list)
+    for o in others:
+        if o.prefecture:
+            others_by_pref[o.prefecture].append(o)
     return [
         RegionView(
             name,
@@ -415,12 +573,38 @@ def _regions(cases: list[CaseView]) -> list[RegionView]:
                     PREFECTURE_SLUGS[n - 1],
                     PREFECTURE_YOMI[n - 1],
                     by_pref.get(PREFECTURES[n - 1], []),
+                    others_by_pref.get(PREFECTURES[n - 1], []),
                 )
                 for n in codes
             ],
         )
         for name, slug, codes in REGIONS
     ]
+
+
+def _other_order(view: RecordView) -> tuple[int, int]:
+    org = getattr(view.record, "organization", None)
+    if org is None:
+        return (99, 0)
+    return (int(org.code[:2]), int(org.code[2:5]))
+
+
+def _frameworks(corpus: Corpus, cases: list[CaseView]) -> list[FrameworkView]:
+    """Framework items and the cases sharing any of their keywords; cases get the back-links."""
+    views: list[FrameworkView] = []
+    for framework in corpus.taxonomy.frameworks:
+        items = []
+        for item in framework.items:
+            keywords = [k for text in item.keywords if (k := corpus.taxonomy.keyword(text)) is not None]
+            slugs = {k.slug for k in keywords}
+            view = FrameworkItemView(
+                framework, item, keywords, [c for c in cases if slugs & {k.slug for k in c.keywords}]
+            )
+            for case in view.cases:
+                case.skills.append(view)
+            items.append(view)
+        views.append(FrameworkView(framework, items))
+    return views
 
 
 def _bands(cases: list[CaseView]) -> list[Group]:
@@ -492,6 +676,16 @@ def search_vocabulary(index: SiteIndex) -> dict[str, object]:
             add(org.yomi, "org", view.org_label)
         if org.name.endswith(_ORG_SUFFIXES) and len(org.name) > 2 and org.kind is not OrgKind.PREFECTURE:
             add(org.name[:-1], "org", view.org_label)
+    for other in index.others:
+        for key, value in other.facets():
+            if key in ("name", "org"):
+                add(value, key, value)
+        other_org = getattr(other.record, "organization", None)
+        if other_org is not None:
+            add(other_org.name, "org", other.subtitle)
+            name, kind = other_org.name, other_org.kind
+            if name.endswith(_ORG_SUFFIXES) and len(name) > 2 and kind is not OrgKind.PREFECTURE:
+                add(name[:-1], "org", other.subtitle)
     for group in index.categories:
         if group.count:
             add(group.label, "category", group.label)
@@ -508,15 +702,16 @@ def search_vocabulary(index: SiteIndex) -> dict[str, object]:
         if kind_group.count:
             add(kind_group.label, "kind", kind_group.label)
 
+    # Every value a facet can take, in display order; the browser shows those the index holds.
     order = {
-        "type": ["事例", "支援制度", "キーワード", "課題"],
-        "region": [r.name for r in index.regions if r.count],
-        "prefecture": [p.name for p in index.prefectures],
-        "kind": [g.label for g in index.kinds if g.count],
-        "band": [g.label for g in index.bands],
-        "category": [g.label for g in index.categories if g.count],
-        "keyword": [k.keyword.label for k in index.keywords if k.count or k.programs],
-        "challenge": [c.challenge.label for c in index.challenges if c.cases or c.programs],
+        "type": ["事例", "取り組み", "メッセージ", "対談", "支援制度", "キーワード", "課題"],
+        "region": [r.name for r in index.regions],
+        "prefecture": list(PREFECTURES),
+        "kind": [kind.value for kind in KIND_SLUGS],
+        "band": list(BAND_ORDER),
+        "category": [g.label for g in index.categories],
+        "keyword": [k.keyword.label for k in index.keywords],
+        "challenge": [c.challenge.label for c in index.challenges],
         "program": [p.program.title for p in index.programs],
     }
     return {

@@ -6,6 +6,7 @@ Scalars stay strings (the models decide their types), which keeps YAML 1.1 surpr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ MAX_DEPTH = 32
 """Records nest a few levels deep; a deeper document is refused before it can exhaust the stack."""
 
 Path_ = tuple[str | int, ...]
+_CJK = "\u3000-\u30ff\u4e00-\u9fff\uff01-\uff60"
+_FOLDED_SPACE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _STANDARD_TAGS = {
     f"tag:yaml.org,2002:{t}"
@@ -215,6 +218,9 @@ def _to_data(node: Node, loc: Path_, doc: Document, problems: list[Diagnostic]) 
     if isinstance(node, ScalarNode):
         if node.style is None and node.value in _NULLS:
             return None
+        if node.style == ">":
+            # The folded style joins lines with a space; between Japanese characters it is noise.
+            return _FOLDED_SPACE.sub("", node.value)
         return node.value
     if isinstance(node, SequenceNode):
         return [_to_data(item, (*loc, i), doc, problems) for i, item in enumerate(node.value)]

@@ -66,16 +66,11 @@ def _slug(value: str) -> str:
     return value
 
 
-_CJK = "\u3000-\u30ff\u4e00-\u9fff\uff01-\uff60"
-_FOLDED_SPACE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
-
-
 def _text(value: str) -> str:
     # Bidirectional overrides and control characters make text read differently from what it is.
     if _CONTROL.search(value):
         raise PydanticCustomError("text", "制御文字や書字方向を変える文字は使えません")
-    # YAML's folded style (`>-`) joins lines with a space; between Japanese characters it is noise.
-    return _FOLDED_SPACE.sub("", unicodedata.normalize("NFC", value)).strip()
+    return unicodedata.normalize("NFC", value).strip()
 
 
 def _yomi(value: str) -> str:
@@ -349,6 +344,28 @@ class Challenge(Model):
     sources: list[SourceRef] = Field(min_length=1)
 
 
+class FrameworkItem(Model):
+    """One requirement of a talent framework, and the keywords of cases that build it (our mapping)."""
+
+    slug: Slug
+    label: Text = Field(description="項目名（出典の表記どおり）")
+    description: Text
+    keywords: list[Text] = Field(
+        default_factory=list, description="この力を育てる取り組みのキーワード（当サイトの対応付け）"
+    )
+
+
+class Framework(Model):
+    """A framework of what digital talent needs (e.g. seed 000's seven requirements of ICT人財)."""
+
+    slug: Slug
+    label: Text
+    yomi: Yomi
+    description: Text
+    sources: list[SourceRef] = Field(min_length=1)
+    items: list[FrameworkItem] = Field(min_length=1)
+
+
 class SourceDocument(Model):
     """A source document records cite."""
 
@@ -365,3 +382,4 @@ KeywordList = TypeAdapter(list[Keyword])
 CategoryList = TypeAdapter(list[Category])
 ChallengeList = TypeAdapter(list[Challenge])
 SourceList = TypeAdapter(list[SourceDocument])
+FrameworkList = TypeAdapter(list[Framework])

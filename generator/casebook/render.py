@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,8 +18,9 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from casebook.dates import parse_date
-from casebook.index import FREQUENT, CaseView, SiteIndex, search_vocabulary
-from casebook.models import Event, Interview
+from casebook.index import FREQUENT, INITIATIVE_KINDS, CaseView, RecordView, SiteIndex, search_vocabulary
+from casebook.models import Dialogue, Event, Interview, OtherInitiative, Voice
+from casebook.municipality import PREFECTURE_SLUGS, PREFECTURES
 
 INTERVIEW_QUESTIONS = (
     ("effect", "① 実施によりどのような効果がありましたか"),
@@ -125,6 +126,8 @@ def environment(index: SiteIndex) -> Environment:
         row_slug=lambda row: ROW_SLUGS.get(row, "row-other"),
         group_slug=lambda name: groups.get(name, "group"),
         frequent=FREQUENT,
+        initiative_kind=lambda kind: INITIATIVE_KINDS.get(kind, kind),
+        pref_slug=lambda name: PREFECTURE_SLUGS[PREFECTURES.index(name)],
     )
     env.filters["yaml_string"] = _yaml_string
     # Pagefind reads `key:value` and splits several filters on commas; keep values whole.
@@ -151,18 +154,37 @@ def render_site(index: SiteIndex) -> dict[str, Page]:
     put("categories/index.md", "categories_index.md.j2")
     for g in index.categories:
         put(f"categories/{g.slug}.md", "group.md.j2", group=g, title=g.label, heading=g.label,
-            eyebrow="カテゴリ", description=g.description)  # fmt: skip
+            eyebrow="カテゴリ", description=g.description, others=[])  # fmt: skip
     put("regions/index.md", "regions.md.j2")
     for region in index.regions:
         for pref in region.prefectures:
-            if pref.cases:
+            if pref.cases or pref.others:
                 put(f"prefectures/{pref.slug}.md", "group.md.j2", group=_pref_group(pref.name, pref.slug, pref.cases),
-                    title=pref.name, heading=pref.name, eyebrow=f"地域・{region.name}", description="")  # fmt: skip
+                    title=pref.name, heading=pref.name, eyebrow=f"地域・{region.name}", description="",
+                    others=pref.others)  # fmt: skip
     put("sizes/index.md", "sizes.md.j2")
     put("challenges/index.md", "challenges_index.md.j2")
     for cv in index.challenges:
         put(f"challenges/{cv.challenge.slug}.md", "challenge.md.j2", cv=cv)
     put("search/index.md", "search.md.j2")
+    initiatives = index.others_of(OtherInitiative)
+    put("initiatives/index.md", "others_index.md.j2", title="その他の取り組み",
+        intro="研究会の議事概要や報告書、ガイドブックの対談に登場する取り組みです。ガイドブックの事例ほど詳しくはありませんが、"
+        "出典つきで要点をまとめています。",
+        groups=_grouped(initiatives, _initiative_kind, list(INITIATIVE_KINDS.values())))  # fmt: skip
+    for rv in initiatives:
+        put(f"initiatives/{rv.id}.md", "initiative.md.j2", source=rv.path, rv=rv)
+    voices, dialogues = index.others_of(Voice), index.others_of(Dialogue)
+    put("voices/index.md", "others_index.md.j2", title="メッセージと対談",
+        intro="自治体などでデジタル化を担ってきた人たちのメッセージと、首長の対談です（ガイドブック第3章・第4章）。",
+        groups=[g for g in (("メッセージ", voices), ("対談", dialogues)) if g[1]])  # fmt: skip
+    for rv in voices:
+        put(f"voices/{rv.id}.md", "voice.md.j2", source=rv.path, rv=rv)
+    for rv in dialogues:
+        put(f"dialogues/{rv.id}.md", "dialogue.md.j2", source=rv.path, rv=rv)
+    put("frameworks/index.md", "frameworks_index.md.j2")
+    for fv in index.frameworks:
+        put(f"frameworks/{fv.framework.slug}.md", "framework.md.j2", fv=fv)
     put("programs/index.md", "programs_index.md.j2")
     for pv in index.programs:
         put(f"programs/{pv.id}.md", "program.md.j2", source=pv.path, pv=pv)
@@ -173,6 +195,20 @@ def render_assets(index: SiteIndex) -> dict[str, str]:
     """Non-page files the site needs (the search vocabulary), keyed by their path in the site."""
     vocabulary = search_vocabulary(index)
     return {SEARCH_TERMS: json.dumps(vocabulary, ensure_ascii=False, separators=(",", ":"))}
+
+
+def _initiative_kind(view: RecordView) -> str:
+    record = view.record
+    return INITIATIVE_KINDS[record.kind] if isinstance(record, OtherInitiative) else view.kind_label
+
+
+def _grouped(
+    records: list[RecordView], key: Callable[[RecordView], str], order: list[str]
+) -> list[tuple[str, list[RecordView]]]:
+    groups: dict[str, list[RecordView]] = {}
+    for r in records:
+        groups.setdefault(key(r), []).append(r)
+    return [(name, groups[name]) for name in order if name in groups]
 
 
 def _pref_group(name: str, slug: str, cases: list[CaseView]) -> object:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from casebook.models import Category, Challenge, Keyword, SourceDocument
+from casebook.models import Category, Challenge, Framework, Keyword, SourceDocument
 
 _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u2500]")
 _CHOON_AS_DASH = re.compile("(?<![\u30a0-\u30ff])\u30fc(?![\u30a0-\u30ff])")
@@ -51,6 +51,7 @@ class Taxonomy:
     categories: list[Category] = field(default_factory=list)
     challenges: list[Challenge] = field(default_factory=list)
     sources: list[SourceDocument] = field(default_factory=list)
+    frameworks: list[Framework] = field(default_factory=list)
     _by_key: dict[str, Keyword] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

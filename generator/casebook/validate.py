@@ -22,6 +22,8 @@ from casebook.models import (
     Challenge,
     ChallengeList,
     Dialogue,
+    Framework,
+    FrameworkList,
     Keyword,
     KeywordList,
     OtherInitiative,
@@ -47,6 +49,7 @@ TAXONOMY_FILES: dict[str, tuple[str, TypeAdapter[Any], type[BaseModel]]] = {
     "categories.yaml": ("categories", CategoryList, Category),
     "challenges.yaml": ("challenges", ChallengeList, Challenge),
     "sources.yaml": ("sources", SourceList, SourceDocument),
+    "frameworks.yaml": ("frameworks", FrameworkList, Framework),
 }
 SKIP_DIRS = {"roadmaps"}  # validated by their own stage
 
@@ -256,9 +259,30 @@ def load_taxonomy(root: Path, cwd: Path | None = None) -> tuple[Taxonomy, list[D
         categories=parts["categories"],
         challenges=parts["challenges"],
         sources=parts["sources"],
+        frameworks=parts["frameworks"],
     )
     problems.extend(_keyword_collisions(taxonomy, root, cwd))
+    problems.extend(_framework_keywords(taxonomy, root, cwd))
     return taxonomy, problems
+
+
+def _framework_keywords(taxonomy: Taxonomy, root: Path, cwd: Path | None) -> list[Diagnostic]:
+    """Every keyword a framework item names must be registered."""
+    path = root / "frameworks.yaml"
+    if not path.is_file() or not taxonomy.frameworks:
+        return []
+    doc = load(path, display_path(path, cwd))
+    out: list[Diagnostic] = []
+    for f, framework in enumerate(taxonomy.frameworks):
+        for i, item in enumerate(framework.items):
+            for k, text in enumerate(item.keywords):
+                if taxonomy.keyword(text) is None:
+                    loc = ("frameworks", f, "items", i, "keywords", k)
+                    line, col = doc.position(loc)
+                    options = taxonomy.keyword_suggestions(text)
+                    hint = f"候補: {'、'.join(options)}" if options else "cases/keywords.yaml に登録してください"
+                    out.append(Diagnostic(doc.path, line, col, dotted(loc), f"未登録のキーワード「{text}」", hint))
+    return out
 
 
 def _unique_terms(items: list[Any], key: str, doc: Document) -> list[Diagnostic]:

@@ -108,3 +108,9 @@ def test_arbitrary_yaml_raises_only_load_error(value: object) -> None:
 @given(st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!#'\"\n \t|>?,%@`\u3042\u3000")), max_size=60))
 def test_yaml_punctuation_soup_raises_only_load_error(text: str) -> None:
     _only_load_error(text.encode())
+
+
+def test_folded_japanese_lines_join_without_spaces_but_names_keep_theirs() -> None:
+    doc = parse("summary: >-\n  職員が教え合う\n  仕組みを作った。 OJT and\n  BPR\nname: 畠山 渉\n".encode(), "x.yaml")
+    assert doc.data["summary"] == "職員が教え合う仕組みを作った。 OJT and BPR"
+    assert doc.data["name"] == "畠山 渉"

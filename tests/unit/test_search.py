@@ -26,11 +26,12 @@ def test_extended_binary_is_installed() -> None:
     assert "extended" in search.extended_binary().as_posix()
 
 
-def test_only_records_keywords_and_challenges_are_indexed(built_site: Path) -> None:
+def test_only_record_keyword_and_challenge_pages_are_indexed(built_site: Path) -> None:
     index = build_index(check([ROOT / "cases"]))
     entry = json.loads((built_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     indexed = sum(lang["page_count"] for lang in entry["languages"].values())
-    assert indexed == len(index.cases) + len(index.programs) + len(index.keywords) + len(index.challenges)
+    records = len(index.cases) + len(index.programs) + len(index.others)
+    assert indexed == records + len(index.keywords) + len(index.challenges)
     assert "ja" in entry["languages"]
 
 

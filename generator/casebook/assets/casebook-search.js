@@ -172,17 +172,24 @@
       }
       const filters = filtersExcept(null);
       const text = await pagefind.search(query || null, { filters });
-      let vocab = null;
+      let vocabResults = [];
+      let caseIds = new Set();
       const extra = query ? vocabularyFilter(query) : null;
-      if (extra) vocab = await pagefind.search(null, { filters: { ...filters, ...extra } });
+      if (extra) {
+        const vocab = await pagefind.search(null, { filters: { ...filters, ...extra } });
+        // Among the records the vocabulary names, cases come first: they are what readers came for.
+        const cases = await pagefind.search(null, { filters: { ...filters, all: [...extra.all, { type: "事例" }] } });
+        vocabResults = vocab.results;
+        caseIds = new Set(cases.results.map((r) => r.id));
+      }
       if (mine !== generation) return;
 
       const textIds = new Set(text.results.map((r) => r.id));
-      const vocabResults = vocab ? vocab.results : [];
       const vocabIds = new Set(vocabResults.map((r) => r.id));
+      const vocabFirst = (results) => [...results.filter((r) => caseIds.has(r.id)), ...results.filter((r) => !caseIds.has(r.id))];
       ordered = [
-        ...text.results.filter((r) => vocabIds.has(r.id)),
-        ...vocabResults.filter((r) => !textIds.has(r.id)),
+        ...vocabFirst(text.results.filter((r) => vocabIds.has(r.id))),
+        ...vocabFirst(vocabResults.filter((r) => !textIds.has(r.id))),
         ...text.results.filter((r) => !vocabIds.has(r.id)),
       ];
 
