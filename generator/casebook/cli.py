@@ -12,7 +12,16 @@ from typing import Any, NoReturn
 from pydantic import TypeAdapter
 
 from casebook import __version__
-from casebook.models import RECORD_ADAPTER, CategoryList, ChallengeList, FrameworkList, KeywordList, SourceList
+from casebook.models import (
+    RECORD_ADAPTER,
+    ROADMAP_ADAPTER,
+    CategoryList,
+    ChallengeList,
+    FrameworkList,
+    KeywordList,
+    SourceList,
+)
+from casebook.municipality import OrgKind
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,6 +41,36 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--format", choices=["text", "github"], default="text", help="出力形式（github: GitHub Actions の注釈）"
     )
+    new = sub.add_parser("new", help="新しい事例の記録（または --keyword でキーワード）を作る")
+    new.add_argument("--keyword", action="store_true", help="事例ではなくキーワードを keywords.yaml に追加する")
+    new.add_argument("--root", type=Path, default=Path("cases"), help="知識ベースのフォルダ（既定: cases）")
+    new.add_argument("--org", help="団体名（例: 五霞町）")
+    new.add_argument("--code", help="全国地方公共団体コード 6 桁（例: 085421）")
+    new.add_argument("--kind", choices=[k.value for k in OrgKind], help="団体区分")
+    new.add_argument("--title", help="事例のタイトル")
+    new.add_argument("--category", help="カテゴリ（slug）")
+    new.add_argument("--keywords", help="キーワード（読点・カンマ区切り）")
+    new.add_argument("--source", help="出典資料の id（cases/sources.yaml）")
+    new.add_argument("--page", type=int, help="出典のページ")
+    new.add_argument("--id", help="記録の ID（ファイル名。既定は団体コード）")
+    new.add_argument("--label", help="（--keyword）表示名")
+    new.add_argument("--slug", help="（--keyword）URL 用の半角英字")
+    new.add_argument("--yomi", help="（--keyword）読み（ひらがな）")
+    new.add_argument("--group", help="（--keyword）分類")
+    new.add_argument("--description", help="（--keyword）説明")
+    new.add_argument("--aliases", help="（--keyword）表記ゆれ（カンマ区切り）")
+    new.add_argument("--yes", action="store_true", help="（--keyword）似たキーワードがあっても確認せずに追加する")
+    report = sub.add_parser(
+        "report", help="査読の手がかりを一覧にする（使われていないキーワード、重複の疑い、古い記録）"
+    )
+    report.add_argument("--root", type=Path, default=Path("cases"), help="知識ベースのフォルダ（既定: cases）")
+    report.add_argument(
+        "--older-than",
+        type=int,
+        default=365,
+        metavar="DAYS",
+        help="この日数より前に更新された記録を挙げる（既定: 365）",
+    )
     schema = sub.add_parser("schema", help="記録の JSON Schema を書き出す（エディタの入力補完用）")
     schema.add_argument("--out", type=Path, default=Path("schema"), help="書き出し先のフォルダ（既定: schema）")
     return parser
@@ -45,6 +84,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(args.paths, args.format)
     if args.command == "schema":
         return _schema(args.out)
+    if args.command == "new":
+        from casebook.contribute import new_case, new_keyword
+
+        try:
+            return new_keyword(args) if args.keyword else new_case(args)
+        except (EOFError, KeyboardInterrupt):
+            print("\ncasebook new: 入力が途中で終わったため、何も書き込みませんでした", file=sys.stderr)
+            return 1
+    if args.command == "report":
+        from casebook.contribute import report
+
+        return report(args.root, args.older_than)
     parser.print_help()
     return 2
 
@@ -68,6 +119,7 @@ def _check(paths: list[Path], fmt: str) -> int:
 
 SCHEMAS: dict[str, tuple[str, TypeAdapter[Any]]] = {
     "record.schema.json": ("casebook の記録（事例・メッセージ・支援制度など）", RECORD_ADAPTER),
+    "roadmap.schema.json": ("ロードマップ（cases/roadmaps/*.yaml）", ROADMAP_ADAPTER),
     "keywords.schema.json": ("統制キーワード（cases/keywords.yaml）", KeywordList),
     "categories.schema.json": ("カテゴリ（cases/categories.yaml）", CategoryList),
     "challenges.schema.json": ("課題（cases/challenges.yaml）", ChallengeList),

@@ -21,6 +21,9 @@ from casebook.models import (
     Keyword,
     OtherInitiative,
     Program,
+    Roadmap,
+    RoadmapStage,
+    RoadmapStep,
     Voice,
 )
 from casebook.municipality import (
@@ -367,6 +370,7 @@ class SiteIndex:
     sources: dict[str, str]
     others: list[RecordView] = field(default_factory=list)
     frameworks: list[FrameworkView] = field(default_factory=list)
+    roadmaps: list[RoadmapView] = field(default_factory=list)
 
     @property
     def prefectures(self) -> list[PrefectureView]:
@@ -461,7 +465,7 @@ def build_index(corpus: Corpus) -> SiteIndex:
     for cv in challenge_views:
         groups[cv.challenge.group].append(cv)
 
-    return SiteIndex(
+    index = SiteIndex(
         cases=cases,
         programs=sorted(programs.values(), key=lambda p: gojuon_key(p.program.yomi)),
         keywords=keyword_views,
@@ -489,6 +493,8 @@ def build_index(corpus: Corpus) -> SiteIndex:
         others=others,
         frameworks=frameworks,
     )
+    index.roadmaps = build_roadmaps(corpus, index)
+    return index
 
 
 def _case_order(view: CaseView) -> tuple[int, int, str]:
@@ -718,3 +724,128 @@ def search_vocabulary(index: SiteIndex) -> dict[str, object]:
         "facets": [{"key": key, "label": label, "values": order[key]} for key, label in FACETS],
         "terms": [list(t) for t in terms],
     }
+
+
+# --- roadmaps, timelines, comparisons --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordLink:
+    """Enough of any record to link to it."""
+
+    id: str
+    url: str
+    title: str
+    kind: str
+    who: str
+
+
+@dataclass
+class StepView:
+    """A roadmap step with its references resolved."""
+
+    id: str
+    number: str
+    step: RoadmapStep
+    records: list[RecordLink]
+    keywords: list[Keyword]
+    programs: list[ProgramView] = field(repr=False)
+    challenges: list[Challenge]
+
+
+@dataclass
+class StageView:
+    """A roadmap stage."""
+
+    number: int
+    stage: RoadmapStage
+    steps: list[StepView]
+
+
+@dataclass
+class RoadmapView:
+    """A roadmap ready to render."""
+
+    id: str
+    path: str
+    roadmap: Roadmap
+    stages: list[StageView]
+
+    @property
+    def url(self) -> str:
+        """Site path of the page."""
+        return f"roadmaps/{self.id}/"
+
+    @property
+    def step_count(self) -> int:
+        """Steps in all stages."""
+        return sum(len(s.steps) for s in self.stages)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A dated event of some record, for the side-by-side timeline."""
+
+    date: PartialDate
+    event: str
+    record: RecordLink
+
+
+def record_links(index: SiteIndex) -> dict[str, RecordLink]:
+    """Every record by id (cases, programs, initiatives, voices, the dialogue)."""
+    links = {v.id: RecordLink(v.id, v.url, v.case.title, "事例", v.org_label) for v in index.cases}
+    links.update(
+        {p.id: RecordLink(p.id, p.url, p.program.title, "支援制度", p.program.operator) for p in index.programs}
+    )
+    links.update({o.id: RecordLink(o.id, o.url, o.title, o.kind_label, o.subtitle) for o in index.others})
+    return links
+
+
+def build_roadmaps(corpus: Corpus, index: SiteIndex) -> list[RoadmapView]:
+    """Roadmaps with every step's records, keywords, programs and challenges resolved."""
+    links = record_links(index)
+    programs = {p.id: p for p in index.programs}
+    views = []
+    for entry in sorted(corpus.roadmaps.values(), key=lambda r: r.id):
+        stages = []
+        for s, stage in enumerate(entry.roadmap.stages, start=1):
+            steps = []
+            for t, step in enumerate(stage.steps, start=1):
+                steps.append(
+                    StepView(
+                        id=f"s{s}-{t}",
+                        number=f"{s}-{t}",
+                        step=step,
+                        records=[links[r] for r in step.records if r in links],
+                        keywords=[k for text in step.keywords if (k := corpus.taxonomy.keyword(text)) is not None],
+                        programs=[programs[p] for p in step.programs if p in programs],
+                        challenges=[
+                            c for slug in step.challenges if (c := corpus.taxonomy.challenge(slug)) is not None
+                        ],
+                    )
+                )
+            stages.append(StageView(s, stage, steps))
+        views.append(RoadmapView(entry.id, entry.path, entry.roadmap, stages))
+    return views
+
+
+def timeline_entries(index: SiteIndex) -> list[tuple[int, list[TimelineEntry]]]:
+    """Every dated event of every case and initiative, grouped by year (of its first day), oldest first."""
+    links = record_links(index)
+    entries: list[TimelineEntry] = []
+    for view in index.cases:
+        entries += [TimelineEntry(parse_date(e.date), e.event, links[view.id]) for e in view.case.timeline]
+    for other in index.others:
+        for e in getattr(other.record, "timeline", []):
+            entries.append(TimelineEntry(parse_date(e.date), e.event, links[other.id]))
+    entries.sort(key=lambda t: (t.date.first_day(), t.record.id))
+    years: dict[int, list[TimelineEntry]] = defaultdict(list)
+    for t in entries:
+        years[t.date.first_day().year].append(t)
+    return sorted(years.items())
+
+
+def keyword_counts(index: SiteIndex) -> list[tuple[KeywordView, int]]:
+    """Keywords by the number of records (cases and others) that carry them, most first."""
+    counted = [(kv, len(kv.cases) + len(kv.others)) for kv in index.keywords]
+    return sorted((c for c in counted if c[1]), key=lambda c: (-c[1], gojuon_key(c[0].keyword.yomi)))

@@ -309,6 +309,42 @@ RECORD_ADAPTER: TypeAdapter[Case | Voice | Dialogue | Program | OtherInitiative]
 RECORD_TYPES = ("case", "voice", "dialogue", "program", "initiative")
 
 
+class RoadmapStep(Model):
+    """One step of a roadmap: what to do, why, and the records that show it done."""
+
+    title: Text = Field(description="ステップの見出し（何をするか、短く）")
+    what: Text = Field(description="すること（自分の言葉で）")
+    why: Text = Field(description="なぜそうするか（出典の事例から）")
+    records: list[Slug] = Field(default_factory=list, description="この段階を実際に行った記録の ID（ファイル名）")
+    keywords: list[Text] = Field(default_factory=list)
+    programs: list[Slug] = Field(default_factory=list)
+    challenges: list[Slug] = Field(default_factory=list)
+
+
+class RoadmapStage(Model):
+    """A stage of a roadmap: a few steps with one purpose."""
+
+    title: Text
+    summary: Text | None = None
+    steps: list[RoadmapStep] = Field(min_length=1)
+
+
+class Roadmap(Model):
+    """A step-by-step path that cites the cases (cases/roadmaps/*.yaml)."""
+
+    type: Literal["roadmap"]
+    title: Text
+    summary: Text = Field(max_length=SUMMARY_MAX)
+    audience: Text = Field(description="どんな団体・担当者向けか")
+    stages: list[RoadmapStage] = Field(min_length=1)
+    sources: list[SourceRef] = Field(min_length=1)
+    published: DateText
+    updated: DateText
+
+
+ROADMAP_ADAPTER: TypeAdapter[Roadmap] = TypeAdapter(Roadmap)
+
+
 # --- taxonomy ----------------------------------------------------------------------------------
 
 

@@ -28,7 +28,7 @@ from casebook.validate import check
 log = get_plugin_logger("casebook")
 PACKAGE = Path(__file__).resolve().parent
 STYLESHEET = "assets/casebook.css"
-SCRIPT = "assets/casebook-search.js"
+SCRIPT = "assets/casebook.js"
 
 
 class CasebookConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -80,7 +80,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             )
         index = build_index(corpus)
         pages = render_site(index)
-        for path, text in render_assets(index).items():
+        for path, text in render_assets(index, config.site_url or "", config.site_name).items():
             files.append(File.generated(config, path, content=text))
         self._sources = {}
         for path, page in pages.items():

@@ -17,8 +17,20 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from casebook.charts import bar_chart, japan_map
 from casebook.dates import parse_date
-from casebook.index import FREQUENT, INITIATIVE_KINDS, CaseView, RecordView, SiteIndex, search_vocabulary
+from casebook.feed import FEED_PATH, atom_feed, updates
+from casebook.index import (
+    FREQUENT,
+    INITIATIVE_KINDS,
+    CaseView,
+    KeywordView,
+    RecordView,
+    SiteIndex,
+    keyword_counts,
+    search_vocabulary,
+    timeline_entries,
+)
 from casebook.models import Dialogue, Event, Interview, OtherInitiative, Voice
 from casebook.municipality import PREFECTURE_SLUGS, PREFECTURES
 
@@ -31,9 +43,18 @@ INTERVIEW_QUESTIONS = (
 """The guidebook's four standard interview questions, as printed."""
 
 ROW_SLUGS = {
-    "あ行": "row-a", "か行": "row-ka", "さ行": "row-sa", "た行": "row-ta", "な行": "row-na",
-    "は行": "row-ha", "ま行": "row-ma", "や行": "row-ya", "ら行": "row-ra", "わ行": "row-wa", "英数字": "row-other",
-}  # fmt: skip
+    "あ行": "row-a",
+    "か行": "row-ka",
+    "さ行": "row-sa",
+    "た行": "row-ta",
+    "な行": "row-na",
+    "は行": "row-ha",
+    "ま行": "row-ma",
+    "や行": "row-ya",
+    "ら行": "row-ra",
+    "わ行": "row-wa",
+    "英数字": "row-other",
+}
 
 
 SEARCH_TERMS = "search/terms.json"
@@ -128,6 +149,7 @@ def environment(index: SiteIndex) -> Environment:
         frequent=FREQUENT,
         initiative_kind=lambda kind: INITIATIVE_KINDS.get(kind, kind),
         pref_slug=lambda name: PREFECTURE_SLUGS[PREFECTURES.index(name)],
+        year_label=lambda year: f"{year}年（{parse_date(str(year)).wareki()}）",
     )
     env.filters["yaml_string"] = _yaml_string
     # Pagefind reads `key:value` and splits several filters on commas; keep values whole.
@@ -153,35 +175,83 @@ def render_site(index: SiteIndex) -> dict[str, Page]:
         put(f"keywords/{kv.keyword.slug}.md", "keyword.md.j2", kv=kv)
     put("categories/index.md", "categories_index.md.j2")
     for g in index.categories:
-        put(f"categories/{g.slug}.md", "group.md.j2", group=g, title=g.label, heading=g.label,
-            eyebrow="カテゴリ", description=g.description, others=[])  # fmt: skip
+        put(
+            f"categories/{g.slug}.md",
+            "group.md.j2",
+            group=g,
+            title=g.label,
+            heading=g.label,
+            eyebrow="カテゴリ",
+            description=g.description,
+            others=[],
+        )
     put("regions/index.md", "regions.md.j2")
     for region in index.regions:
         for pref in region.prefectures:
             if pref.cases or pref.others:
-                put(f"prefectures/{pref.slug}.md", "group.md.j2", group=_pref_group(pref.name, pref.slug, pref.cases),
-                    title=pref.name, heading=pref.name, eyebrow=f"地域・{region.name}", description="",
-                    others=pref.others)  # fmt: skip
+                put(
+                    f"prefectures/{pref.slug}.md",
+                    "group.md.j2",
+                    group=_pref_group(pref.name, pref.slug, pref.cases),
+                    title=pref.name,
+                    heading=pref.name,
+                    eyebrow=f"地域・{region.name}",
+                    description="",
+                    others=pref.others,
+                )
     put("sizes/index.md", "sizes.md.j2")
     put("challenges/index.md", "challenges_index.md.j2")
     for cv in index.challenges:
         put(f"challenges/{cv.challenge.slug}.md", "challenge.md.j2", cv=cv)
     put("search/index.md", "search.md.j2")
     initiatives = index.others_of(OtherInitiative)
-    put("initiatives/index.md", "others_index.md.j2", title="その他の取り組み",
+    put(
+        "initiatives/index.md",
+        "others_index.md.j2",
+        title="その他の取り組み",
         intro="研究会の議事概要や報告書、ガイドブックの対談に登場する取り組みです。ガイドブックの事例ほど詳しくはありませんが、"
         "出典つきで要点をまとめています。",
-        groups=_grouped(initiatives, _initiative_kind, list(INITIATIVE_KINDS.values())))  # fmt: skip
+        groups=_grouped(initiatives, _initiative_kind, list(INITIATIVE_KINDS.values())),
+    )
     for rv in initiatives:
         put(f"initiatives/{rv.id}.md", "initiative.md.j2", source=rv.path, rv=rv)
     voices, dialogues = index.others_of(Voice), index.others_of(Dialogue)
-    put("voices/index.md", "others_index.md.j2", title="メッセージと対談",
+    put(
+        "voices/index.md",
+        "others_index.md.j2",
+        title="メッセージと対談",
         intro="自治体などでデジタル化を担ってきた人たちのメッセージと、首長の対談です（ガイドブック第3章・第4章）。",
-        groups=[g for g in (("メッセージ", voices), ("対談", dialogues)) if g[1]])  # fmt: skip
+        groups=[g for g in (("メッセージ", voices), ("対談", dialogues)) if g[1]],
+    )
     for rv in voices:
         put(f"voices/{rv.id}.md", "voice.md.j2", source=rv.path, rv=rv)
     for rv in dialogues:
         put(f"dialogues/{rv.id}.md", "dialogue.md.j2", source=rv.path, rv=rv)
+    put("updates/index.md", "updates.md.j2", items=updates(index))
+    put("roadmaps/index.md", "roadmaps_index.md.j2", roadmaps=index.roadmaps)
+    for rm in index.roadmaps:
+        put(f"roadmaps/{rm.id}.md", "roadmap.md.j2", source=rm.path, rv=rm)
+    put("timelines/index.md", "timelines.md.j2", years=timeline_entries(index))
+    questions = [
+        (
+            field.replace("_", "-"),
+            question,
+            [
+                (v, getattr(v.case.interview, field))
+                for v in index.cases
+                if v.case.interview and getattr(v.case.interview, field)
+            ],
+        )
+        for field, question in INTERVIEW_QUESTIONS
+    ]
+    put("compare/index.md", "compare_index.md.j2", questions=[(slug, q, len(rows)) for slug, q, rows in questions])
+    kinds = [g.label for g in index.kinds if g.count]
+    bands = [g.label for g in index.bands]
+    for slug, question, rows in questions:
+        put(f"compare/{slug}.md", "compare_question.md.j2", question=question, rows=rows, kinds=kinds, bands=bands)
+    keywords = keyword_counts(index)
+    put("compare/matrix.md", "compare_matrix.md.j2", keywords=[kc for kc in keywords if kc[0].cases])
+    put("overview/index.md", "overview.md.j2", keywords=keywords, **_pictures(index, keywords))
     put("frameworks/index.md", "frameworks_index.md.j2")
     for fv in index.frameworks:
         put(f"frameworks/{fv.framework.slug}.md", "framework.md.j2", fv=fv)
@@ -191,10 +261,41 @@ def render_site(index: SiteIndex) -> dict[str, Page]:
     return pages
 
 
-def render_assets(index: SiteIndex) -> dict[str, str]:
-    """Non-page files the site needs (the search vocabulary), keyed by their path in the site."""
+def render_assets(index: SiteIndex, site_url: str = "", site_name: str = "casebook") -> dict[str, str]:
+    """Non-page files the site needs (search vocabulary, Atom feed), keyed by their path in the site."""
     vocabulary = search_vocabulary(index)
-    return {SEARCH_TERMS: json.dumps(vocabulary, ensure_ascii=False, separators=(",", ":"))}
+    return {
+        SEARCH_TERMS: json.dumps(vocabulary, ensure_ascii=False, separators=(",", ":")),
+        FEED_PATH: atom_feed(index, site_url, site_name),
+    }
+
+
+def _pictures(index: SiteIndex, keywords: list[tuple[KeywordView, int]]) -> dict[str, Markup]:
+    here = page_url("overview/index.md")
+    counts = {p.name: len(p.cases) + len(p.others) for r in index.regions for p in r.prefectures}
+    links = {p.name: relative(p.url, here) for p in index.prefectures}
+    total = sum(counts.values())
+    return {
+        "map_svg": japan_map(
+            counts,
+            links,
+            "都道府県ごとの記録の数",
+            f"日本の都道府県を格子状に並べた地図。記録（事例とその他の取り組み）は全部で{total}件。"
+            "色が濃いほど記録が多く、数字のある都道府県はその都道府県のページへのリンクです。",
+        ),
+        "keyword_svg": bar_chart(
+            [(f"#{kv.keyword.label}", n, relative(kv.url, here)) for kv, n in keywords[:20]],
+            "よく使われるキーワード（上位20）",
+            "キーワードごとに、それが付いた記録の数を横棒で示したグラフ。",
+            "kw",
+        ),
+        "band_svg": bar_chart(
+            [(g.label, g.count, relative(g.url, here)) for g in index.bands],
+            "人口規模ごとの事例の数",
+            "人口規模の区分ごとに、事例の数を横棒で示したグラフ。",
+            "band",
+        ),
+    }
 
 
 def _initiative_kind(view: RecordView) -> str:

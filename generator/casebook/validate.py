@@ -28,6 +28,7 @@ from casebook.models import (
     KeywordList,
     OtherInitiative,
     Program,
+    Roadmap,
     SourceDocument,
     SourceList,
     SourceRef,
@@ -51,7 +52,7 @@ TAXONOMY_FILES: dict[str, tuple[str, TypeAdapter[Any], type[BaseModel]]] = {
     "sources.yaml": ("sources", SourceList, SourceDocument),
     "frameworks.yaml": ("frameworks", FrameworkList, Framework),
 }
-SKIP_DIRS = {"roadmaps"}  # validated by their own stage
+SKIP_DIRS = {"roadmaps"}  # roadmaps refer to records, so they are checked after all records load
 
 
 @dataclass
@@ -65,6 +66,16 @@ class Entry:
 
 
 @dataclass
+class RoadmapEntry:
+    """A roadmap as loaded."""
+
+    id: str
+    path: str
+    roadmap: Roadmap
+    doc: Document
+
+
+@dataclass
 class Corpus:
     """Everything `check` learned: valid records, the taxonomy, and every problem."""
 
@@ -72,6 +83,9 @@ class Corpus:
     taxonomy: Taxonomy
     entries: dict[str, Entry] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    roadmaps: dict[str, RoadmapEntry] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)
+    """Ids of record files that exist but did not validate (their own errors are reported)."""
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -356,6 +370,8 @@ def check(paths: Sequence[Path] = (), cwd: Path | None = None) -> Corpus:
     for path in files:
         _load_record(path, root, corpus, cwd)
     _cross_check(corpus)
+    for path in sorted((root / "roadmaps").glob("*.yaml")):
+        _load_roadmap(path, corpus, cwd)
     if paths:
         wanted = {display_path(p, cwd) for p in _expand(paths)}
         corpus.diagnostics = [d for d in corpus.diagnostics if d.path in wanted]
@@ -371,6 +387,13 @@ def _expand(paths: Sequence[Path]) -> list[Path]:
 
 
 def _load_record(path: Path, root: Path, corpus: Corpus, cwd: Path | None) -> None:
+    before = len(corpus.diagnostics)
+    _load_record_into(path, corpus, cwd)
+    if path.stem not in corpus.entries and len(corpus.diagnostics) > before:
+        corpus.failed.add(path.stem)
+
+
+def _load_record_into(path: Path, corpus: Corpus, cwd: Path | None) -> None:
     shown = display_path(path, cwd)
     ident = path.stem
     try:
@@ -418,6 +441,79 @@ def _load_record(path: Path, root: Path, corpus: Corpus, cwd: Path | None) -> No
         )
         return
     corpus.entries[ident] = Entry(ident, shown, record, doc)  # type: ignore[arg-type]
+
+
+def _load_roadmap(path: Path, corpus: Corpus, cwd: Path | None) -> None:
+    """A roadmap: valid in itself, and every record, keyword, program and challenge it cites exists."""
+    shown = display_path(path, cwd)
+    try:
+        doc = load(path, shown)
+    except LoadError as exc:
+        corpus.diagnostics.extend(exc.diagnostics)
+        return
+    if not _is_safe_id(path.stem):
+        corpus.diagnostics.append(
+            Diagnostic(
+                shown,
+                1,
+                1,
+                "",
+                f"ファイル名「{path.name}」は ID に使えません",
+                "半角英小文字・数字・ハイフンだけにしてください",
+            )
+        )
+        return
+    try:
+        roadmap = Roadmap.model_validate(doc.data)
+    except ValidationError as exc:
+        corpus.diagnostics.extend(_pydantic_diagnostics(exc, doc, (), _field_names(Roadmap)))
+        return
+    tax = corpus.taxonomy
+    programs = sorted(e.id for e in corpus.of_type(Program))
+    records = sorted(corpus.entries)
+    out = corpus.diagnostics
+    _check_sources(roadmap.sources, tax, _Reporter(Entry(path.stem, shown, None, doc), out))  # type: ignore[arg-type]
+    for s, stage in enumerate(roadmap.stages):
+        for t, step in enumerate(stage.steps):
+            base: tuple[str | int, ...] = ("stages", s, "steps", t)
+
+            def report(loc: tuple[str | int, ...], message: str, hint: str) -> None:
+                line, col = doc.position(loc)
+                out.append(Diagnostic(shown, line, col, dotted(loc), message, hint))
+
+            for i, ident in enumerate(step.records):
+                if ident not in corpus.entries and ident not in corpus.failed:
+                    guess = closest(ident, records)
+                    report(
+                        (*base, "records", i),
+                        f"記録「{ident}」がありません（削除または改名された可能性）",
+                        f"候補: {guess[0]}" if guess else "cases/ の記録のファイル名（拡張子なし）を書いてください",
+                    )
+            for i, text in enumerate(step.keywords):
+                if tax.keyword(text) is None:
+                    options = tax.keyword_suggestions(text)
+                    report(
+                        (*base, "keywords", i),
+                        f"未登録のキーワード「{text}」",
+                        f"候補: {'、'.join(options)}" if options else "cases/keywords.yaml に登録してください",
+                    )
+            for i, slug in enumerate(step.programs):
+                if slug not in programs:
+                    guess = closest(slug, programs)
+                    report(
+                        (*base, "programs", i),
+                        f"未登録の支援制度「{slug}」",
+                        f"候補: {guess[0]}" if guess else "cases/programs/ のファイル名を書いてください",
+                    )
+            for i, slug in enumerate(step.challenges):
+                if tax.challenge(slug) is None:
+                    guess = closest(slug, [c.slug for c in tax.challenges])
+                    report(
+                        (*base, "challenges", i),
+                        f"未登録の課題「{slug}」",
+                        f"候補: {guess[0]}" if guess else "cases/challenges.yaml の slug を書いてください",
+                    )
+    corpus.roadmaps[path.stem] = RoadmapEntry(path.stem, shown, roadmap, doc)
 
 
 def _is_safe_id(ident: str) -> bool:

@@ -341,8 +341,96 @@
     input.focus();
   };
 
+  // --- roadmaps: collapsible steps and a checkbox per step, remembered in this browser only ------
+  const startRoadmap = (root) => {
+    const key = `casebook:roadmap:${root.dataset.roadmap}`;
+    const read = () => {
+      try {
+        return new Set(JSON.parse(localStorage.getItem(key) || "[]"));
+      } catch (error) {
+        return new Set();
+      }
+    };
+    const done = read();
+    const boxes = [...root.querySelectorAll(".cb-step__check")];
+    const progress = root.querySelector(".cb-roadmap__progress");
+    const reset = root.querySelector(".cb-roadmap__reset");
+    const expand = root.querySelector(".cb-roadmap__expand");
+    const show = () => {
+      progress.textContent = `${boxes.filter((b) => b.checked).length} / ${boxes.length} ステップ完了`;
+    };
+    const save = () => {
+      try {
+        localStorage.setItem(key, JSON.stringify(boxes.filter((b) => b.checked).map((b) => b.dataset.step)));
+      } catch (error) {
+        progress.textContent = "このブラウザでは進み具合を保存できません。";
+      }
+    };
+    for (const box of boxes) {
+      box.checked = done.has(box.dataset.step);
+      box.closest(".cb-step").classList.toggle("cb-step--done", box.checked);
+      box.addEventListener("change", () => {
+        box.closest(".cb-step").classList.toggle("cb-step--done", box.checked);
+        save();
+        show();
+      });
+    }
+    const toggles = [...root.querySelectorAll(".cb-step__toggle")];
+    const setOpen = (button, open) => {
+      button.setAttribute("aria-expanded", String(open));
+      button.textContent = open ? "閉じる" : "詳しく";
+      document.getElementById(button.getAttribute("aria-controls")).hidden = !open;
+    };
+    for (const button of toggles) {
+      button.hidden = false;
+      // Finished steps start folded; the rest stay open so the path reads top to bottom.
+      setOpen(button, !button.closest(".cb-step").classList.contains("cb-step--done"));
+      button.addEventListener("click", () => setOpen(button, button.getAttribute("aria-expanded") !== "true"));
+    }
+    expand.hidden = false;
+    expand.addEventListener("click", () => toggles.forEach((b) => setOpen(b, true)));
+    reset.hidden = false;
+    reset.addEventListener("click", () => {
+      boxes.forEach((b) => {
+        b.checked = false;
+        b.closest(".cb-step").classList.remove("cb-step--done");
+      });
+      save();
+      show();
+    });
+    window.addEventListener("beforeprint", () => toggles.forEach((b) => setOpen(b, true)));
+    show();
+  };
+
+  // --- comparison tables: filter rows by 団体区分 and 人口規模 -------------------------------------
+  const startCompare = (root) => {
+    const controls = root.querySelector(".cb-compare__filters");
+    const selects = [...root.querySelectorAll("select[data-filter]")];
+    const rows = [...root.querySelectorAll("tbody tr")];
+    const count = root.querySelector(".cb-compare__count");
+    const params = new URLSearchParams(location.search);
+    for (const select of selects) select.value = params.get(select.dataset.filter) || "";
+    const apply = () => {
+      let shown = 0;
+      for (const row of rows) {
+        const ok = selects.every((s) => !s.value || row.dataset[s.dataset.filter] === s.value);
+        row.hidden = !ok;
+        if (ok) shown += 1;
+      }
+      count.textContent = `${shown} / ${rows.length} 件`;
+      const next = new URLSearchParams();
+      for (const s of selects) if (s.value) next.set(s.dataset.filter, s.value);
+      history.replaceState(null, "", next.toString() ? `?${next}` : location.pathname);
+    };
+    selects.forEach((s) => s.addEventListener("change", apply));
+    controls.hidden = false;
+    apply();
+  };
+
   const start = () => {
     addHeaderBox();
+    document.querySelectorAll(".cb-roadmap[data-roadmap]").forEach(startRoadmap);
+    document.querySelectorAll("[data-compare]").forEach(startCompare);
     const root = document.getElementById("cb-search");
     if (root) startSearchPage(root);
   };
