@@ -51,7 +51,7 @@ def updates(index: SiteIndex) -> list[Update]:
         for p in index.programs
     ]
     for o in index.others:
-        summary = getattr(o.record, "summary", None) or getattr(o.record, "message", "")
+        summary = str(getattr(o.record, "summary", None) or getattr(o.record, "message", ""))
         items.append(Update(o.url, o.title, o.subtitle, o.kind_label, summary, o.record.published, o.record.updated))
     return sorted(
         items, key=lambda u: (parse_date(u.updated).last_day(), parse_date(u.published).last_day(), u.url), reverse=True

@@ -472,19 +472,16 @@ def _load_roadmap(path: Path, corpus: Corpus, cwd: Path | None) -> None:
     programs = sorted(e.id for e in corpus.of_type(Program))
     records = sorted(corpus.entries)
     out = corpus.diagnostics
-    _check_sources(roadmap.sources, tax, _Reporter(Entry(path.stem, shown, None, doc), out))  # type: ignore[arg-type]
+    at = _Reporter(Entry(path.stem, shown, None, doc), out)  # type: ignore[arg-type]
+    _check_sources(roadmap.sources, tax, at)
     for s, stage in enumerate(roadmap.stages):
         for t, step in enumerate(stage.steps):
             base: tuple[str | int, ...] = ("stages", s, "steps", t)
 
-            def report(loc: tuple[str | int, ...], message: str, hint: str) -> None:
-                line, col = doc.position(loc)
-                out.append(Diagnostic(shown, line, col, dotted(loc), message, hint))
-
             for i, ident in enumerate(step.records):
                 if ident not in corpus.entries and ident not in corpus.failed:
                     guess = closest(ident, records)
-                    report(
+                    at(
                         (*base, "records", i),
                         f"記録「{ident}」がありません（削除または改名された可能性）",
                         f"候補: {guess[0]}" if guess else "cases/ の記録のファイル名（拡張子なし）を書いてください",
@@ -492,27 +489,12 @@ def _load_roadmap(path: Path, corpus: Corpus, cwd: Path | None) -> None:
             for i, text in enumerate(step.keywords):
                 if tax.keyword(text) is None:
                     options = tax.keyword_suggestions(text)
-                    report(
+                    at(
                         (*base, "keywords", i),
                         f"未登録のキーワード「{text}」",
                         f"候補: {'、'.join(options)}" if options else "cases/keywords.yaml に登録してください",
                     )
-            for i, slug in enumerate(step.programs):
-                if slug not in programs:
-                    guess = closest(slug, programs)
-                    report(
-                        (*base, "programs", i),
-                        f"未登録の支援制度「{slug}」",
-                        f"候補: {guess[0]}" if guess else "cases/programs/ のファイル名を書いてください",
-                    )
-            for i, slug in enumerate(step.challenges):
-                if tax.challenge(slug) is None:
-                    guess = closest(slug, [c.slug for c in tax.challenges])
-                    report(
-                        (*base, "challenges", i),
-                        f"未登録の課題「{slug}」",
-                        f"候補: {guess[0]}" if guess else "cases/challenges.yaml の slug を書いてください",
-                    )
+            _check_links(at, base, step.challenges, step.programs, tax, programs)
     corpus.roadmaps[path.stem] = RoadmapEntry(path.stem, shown, roadmap, doc)
 
 
@@ -549,24 +531,7 @@ def _cross_check(corpus: Corpus) -> None:
                 )
             else:
                 used[kw.slug] = i
-        for i, slug in enumerate(rec.challenges):
-            if tax.challenge(slug) is None:
-                guess = closest(slug, [c.slug for c in tax.challenges])
-                at(
-                    ("challenges", i),
-                    f"未登録の課題「{slug}」",
-                    f"候補: {guess[0]}" if guess else "cases/challenges.yaml の slug を書いてください",
-                )
-        for i, slug in enumerate(rec.programs):
-            if slug not in programs:
-                guess = closest(slug, sorted(programs))
-                at(
-                    ("programs", i),
-                    f"未登録の支援制度「{slug}」",
-                    f"候補: {guess[0]}"
-                    if guess
-                    else "cases/programs/ にある記録のファイル名（拡張子なし）を書いてください",
-                )
+        _check_links(at, (), rec.challenges, rec.programs, tax, sorted(programs))
         _check_sources(rec.sources, tax, at)
         if parse_date(rec.published).first_day() > parse_date(rec.updated).last_day():
             at(
@@ -622,6 +587,35 @@ class _Reporter:
     ) -> None:
         line, col = self.entry.doc.position(loc)
         self.out.append(Diagnostic(self.entry.path, line, col, dotted(loc), message, hint, severity))
+
+
+def _check_links(
+    at: _Reporter,
+    base: tuple[str | int, ...],
+    challenges: list[str],
+    programs: list[str],
+    tax: Taxonomy,
+    program_ids: list[str],
+) -> None:
+    """Challenges and programs a record or roadmap step names must exist."""
+    for i, slug in enumerate(challenges):
+        if tax.challenge(slug) is None:
+            guess = closest(slug, [c.slug for c in tax.challenges])
+            at(
+                (*base, "challenges", i),
+                f"未登録の課題「{slug}」",
+                f"候補: {guess[0]}" if guess else "cases/challenges.yaml の slug を書いてください",
+            )
+    for i, slug in enumerate(programs):
+        if slug not in program_ids:
+            guess = closest(slug, program_ids)
+            at(
+                (*base, "programs", i),
+                f"未登録の支援制度「{slug}」",
+                f"候補: {guess[0]}"
+                if guess
+                else "cases/programs/ にある記録のファイル名（拡張子なし）を書いてください",
+            )
 
 
 def _check_sources(sources: list[SourceRef], tax: Taxonomy, at: _Reporter) -> None:
