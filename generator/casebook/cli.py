@@ -71,6 +71,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DAYS",
         help="この日数より前に更新された記録を挙げる（既定: 365）",
     )
+    build = sub.add_parser(
+        "build", help="検査・ページ生成・MkDocs・検索索引を一度に行い、成功したときだけ site/ を入れ替える"
+    )
+    build.add_argument("--site-url", help="公開先の URL（例: https://intra.example.lg.jp/kb/）。サブパスも可")
+    build.add_argument("--out", type=Path, default=Path("site"), help="出力先（既定: site）")
+    package = sub.add_parser("package", help="作ったサイトを .zip と .tar.gz にまとめる（web.config・SHA256SUMS 付き）")
+    package.add_argument("--site", type=Path, default=Path("site"), help="サイトのフォルダ（既定: site）")
+    package.add_argument("--out", type=Path, default=Path("dist"), help="出力先（既定: dist）")
+    export = sub.add_parser("export", help="記録を JSON・CSV・XLSX・「事例」データモデルの CSV に書き出す")
+    export.add_argument("--out", type=Path, default=Path("dist/data"), help="出力先（既定: dist/data）")
+    export.add_argument("--root", type=Path, default=Path("cases"), help="知識ベースのフォルダ（既定: cases）")
     schema = sub.add_parser("schema", help="記録の JSON Schema を書き出す（エディタの入力補完用）")
     schema.add_argument("--out", type=Path, default=Path("schema"), help="書き出し先のフォルダ（既定: schema）")
     return parser
@@ -92,6 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (EOFError, KeyboardInterrupt):
             print("\ncasebook new: 入力が途中で終わったため、何も書き込みませんでした", file=sys.stderr)
             return 1
+    if args.command == "build":
+        return _build(args.out, args.site_url)
+    if args.command == "package":
+        return _package(args.site, args.out)
+    if args.command == "export":
+        return _export(args.root, args.out)
     if args.command == "report":
         from casebook.contribute import report
 
@@ -115,6 +132,56 @@ def _check(paths: list[Path], fmt: str) -> int:
     verdict = "問題なし" if not errors and not warnings else f"エラー {errors} 件、警告 {warnings} 件"
     print(f"casebook check: 記録 {len(corpus.entries)} 件を検査 — {verdict}", file=sys.stderr)
     return 1 if errors else 0
+
+
+def _build(out: Path, site_url: str | None) -> int:
+    from casebook.publish import build_site
+    from casebook.validate import check
+
+    corpus = check([Path("cases")])
+    for d in corpus.diagnostics:
+        print(d.format())
+    if corpus.errors:
+        print(
+            f"casebook build: エラーが {len(corpus.errors)} 件あるため作りませんでした（{out.as_posix()} はそのままです）",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"casebook build: 記録 {len(corpus.entries)} 件からサイトを作っています…", file=sys.stderr)
+    result = build_site(Path.cwd(), out, site_url)
+    if not result.ok:
+        print(result.log, file=sys.stderr)
+        print(f"casebook build: サイトを作れませんでした。{out.as_posix()} は前のままです", file=sys.stderr)
+        return 1
+    print(f"casebook build: {out.as_posix()}/ を更新しました", file=sys.stderr)
+    return 0
+
+
+def _package(site: Path, out: Path) -> int:
+    from casebook.publish import package
+
+    try:
+        files = package(site, out)
+    except FileNotFoundError as exc:
+        print(f"casebook package: {exc}", file=sys.stderr)
+        return 1
+    for f in files:
+        print(f"casebook package: {f.as_posix()}（{f.stat().st_size / 1024 / 1024:.1f} MiB）", file=sys.stderr)
+    return 0
+
+
+def _export(root: Path, out: Path) -> int:
+    from casebook.export import write_exports
+    from casebook.validate import check
+
+    corpus = check([root])
+    if corpus.errors:
+        for d in corpus.errors:
+            print(d.format())
+        return 1
+    for path in write_exports(corpus, out, schemas()["record.schema.json"]):
+        print(f"casebook export: {path.as_posix()}", file=sys.stderr)
+    return 0
 
 
 SCHEMAS: dict[str, tuple[str, TypeAdapter[Any]]] = {

@@ -20,10 +20,12 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from casebook.cli import schemas
+from casebook.export import write_exports
 from casebook.index import build_index
 from casebook.render import render_assets, render_site
 from casebook.search import SearchIndexError, index_site
-from casebook.validate import check
+from casebook.validate import Corpus, check
 
 log = get_plugin_logger("casebook")
 PACKAGE = Path(__file__).resolve().parent
@@ -51,6 +53,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self._root = Path.cwd()
         self._cases = self._root / "cases"
         self._sources: dict[str, str] = {}
+        self._corpus: Corpus | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Resolve paths and register our stylesheet."""
@@ -78,6 +81,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 f"記録にエラーが {len(corpus.errors)} 件あるため、サイトを作れません。"
                 "上の各行の指示に従って直してください（`casebook check` でも確かめられます）。"
             )
+        self._corpus = corpus
         index = build_index(corpus)
         pages = render_site(index)
         for path, text in render_assets(index, config.site_url or "", config.site_name).items():
@@ -107,7 +111,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         return context
 
     def on_post_build(self, /, *, config: MkDocsConfig) -> None:
-        """Index the built site with Pagefind (extended) as the last step of every build."""
+        """Write the data exports, then index the built site with Pagefind (extended)."""
+        if self._corpus is not None:
+            write_exports(self._corpus, Path(config.site_dir) / "data", schemas()["record.schema.json"])
         if not self.config.search:
             return
         try:

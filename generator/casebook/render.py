@@ -228,6 +228,8 @@ def render_site(index: SiteIndex) -> dict[str, Page]:
     for rv in dialogues:
         put(f"dialogues/{rv.id}.md", "dialogue.md.j2", source=rv.path, rv=rv)
     put("updates/index.md", "updates.md.j2", items=updates(index))
+    put("data/index.md", "data.md.j2")
+    put("print/index.md", "print.md.j2")
     put("roadmaps/index.md", "roadmaps_index.md.j2", roadmaps=index.roadmaps)
     for rm in index.roadmaps:
         put(f"roadmaps/{rm.id}.md", "roadmap.md.j2", source=rm.path, rv=rm)

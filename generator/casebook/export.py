@@ -1,0 +1,191 @@
+"""Exports of the records for people who want the data itself: JSON, CSV (Excel), XLSX, and a CSV in
+the columns of the government's case data model (GIF 実装データモデル「事例」). Each loads back.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from casebook.models import RECORD_ADAPTER, Case
+from casebook.validate import Corpus
+
+FLAT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "ID"),
+    ("title", "タイトル"),
+    ("organization", "団体名"),
+    ("prefecture", "都道府県"),
+    ("code", "団体コード"),
+    ("kind", "団体区分"),
+    ("population", "人口"),
+    ("population_as_of", "人口の基準日"),
+    ("category", "カテゴリ"),
+    ("keywords", "キーワード"),
+    ("challenges", "課題"),
+    ("programs", "支援制度"),
+    ("summary", "取り組みの概要"),
+    ("sources", "出典"),
+    ("published", "公開日"),
+    ("updated", "最終更新日"),
+)
+"""One row per case; lists are joined with `;` (as the government model does for キーワード)."""
+
+GIF_COLUMNS = (
+    "タイトル", "事例の場所", "対象組織", "取り組みの概要", "取り組み理由", "目的", "取り組み内容",
+    "連絡先", "成果", "学んだこと", "キーワード", "公開日", "最終更新日", "全国地方公共団体コード",
+)  # fmt: skip
+"""GIF 実装データモデル（行政）「事例」 (DS-451-3) columns, plus our 団体コード."""
+
+
+def records_json(corpus: Corpus) -> str:
+    """Every record, with its id, as JSON (validates against record.schema.json plus `id`)."""
+    items = [
+        {"id": e.id, **e.record.model_dump(mode="json", exclude_none=True)}
+        for e in sorted(corpus.entries.values(), key=lambda e: e.id)
+    ]
+    return json.dumps({"records": items}, ensure_ascii=False, indent=1) + "\n"
+
+
+def load_json(text: str) -> dict[str, Any]:
+    """Records back from records_json, validated by the same models."""
+    data = json.loads(text)
+    return {item.pop("id"): RECORD_ADAPTER.validate_python(item) for item in data["records"]}
+
+
+def _cases(corpus: Corpus) -> list[tuple[str, Case]]:
+    return [(e.id, e.record) for e in sorted(corpus.entries.values(), key=lambda e: e.id) if isinstance(e.record, Case)]
+
+
+def flat_row(ident: str, case: Case, labels: dict[str, str]) -> dict[str, str]:
+    """A case as one row of text cells (keywords as their display labels)."""
+    org = case.organization
+    sources = "; ".join(
+        f"{s.document} p.{s.page}" + (f"-{s.page_end}" if s.page_end else "") if s.page else f"{s.document} {s.section}"
+        for s in case.sources
+    )
+    return {
+        "id": ident,
+        "title": case.title,
+        "organization": org.name,
+        "prefecture": org.prefecture,
+        "code": org.code,
+        "kind": org.kind.value,
+        "population": str(org.population.value) if org.population else "",
+        "population_as_of": (org.population.as_of or "") if org.population else "",
+        "category": case.category,
+        "keywords": ";".join(labels.get(k, k) for k in case.keywords),
+        "challenges": ";".join(case.challenges),
+        "programs": ";".join(case.programs),
+        "summary": case.summary,
+        "sources": sources,
+        "published": case.published,
+        "updated": case.updated,
+    }
+
+
+def _labels(corpus: Corpus) -> dict[str, str]:
+    labels = {}
+    for e in corpus.entries.values():
+        for text in e.record.keywords:
+            kw = corpus.taxonomy.keyword(text)
+            labels[text] = kw.label if kw else text
+    return labels
+
+
+def flat_rows(corpus: Corpus) -> list[dict[str, str]]:
+    """Every case as a flat row."""
+    labels = _labels(corpus)
+    return [flat_row(ident, case, labels) for ident, case in _cases(corpus)]
+
+
+def _csv(header: Iterable[str], rows: Iterable[Iterable[str]]) -> bytes:
+    # Excel opens UTF-8 only with a BOM; CRLF is what it writes itself.
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def cases_csv(corpus: Corpus) -> bytes:
+    """cases.csv: UTF-8 with BOM, CRLF, Japanese headers."""
+    return _csv(
+        [label for _k, label in FLAT_COLUMNS], ([row[k] for k, _l in FLAT_COLUMNS] for row in flat_rows(corpus))
+    )
+
+
+def load_csv(data: bytes) -> list[dict[str, str]]:
+    """Rows back from cases_csv, keyed like flat_row."""
+    text = data.decode("utf-8-sig")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader)
+    keys = {label: key for key, label in FLAT_COLUMNS}
+    return [{keys[h]: cell for h, cell in zip(header, row, strict=True)} for row in reader]
+
+
+def gif_csv(corpus: Corpus) -> bytes:
+    """The government's 「事例」 columns (取り組み内容 joined from our initiatives)."""
+    labels = _labels(corpus)
+    rows = []
+    for _ident, case in _cases(corpus):
+        content = " / ".join(f"{i.heading}: {'、'.join(i.points)}" if i.points else i.heading for i in case.initiatives)
+        rows.append([
+            case.title, case.organization.prefecture, case.organization.name, case.summary, case.reason or "",
+            case.purpose or "", content, case.contact or "", case.outcomes or "", case.lessons or "",
+            ";".join(labels.get(k, k) for k in case.keywords), case.published, case.updated, case.organization.code,
+        ])  # fmt: skip
+    return _csv(GIF_COLUMNS, rows)
+
+
+def cases_xlsx(corpus: Corpus, path: Path) -> None:
+    """cases.xlsx: codes as text (Excel would drop their leading zeros), filters on the header row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "事例"
+    sheet.append([label for _k, label in FLAT_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in flat_rows(corpus):
+        sheet.append([row[k] for k, _l in FLAT_COLUMNS])
+    code_column = [k for k, _l in FLAT_COLUMNS].index("code") + 1
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=code_column, max_col=code_column):
+        cell.number_format = "@"
+    sheet.auto_filter.ref = sheet.dimensions
+    sheet.freeze_panes = "A2"
+    book.save(path)
+
+
+def load_xlsx(path: Path) -> list[dict[str, str]]:
+    """Rows back from cases_xlsx."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path, read_only=True).active
+    assert sheet is not None
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows)
+    keys = {label: key for key, label in FLAT_COLUMNS}
+    return [{keys[str(h)]: "" if v is None else str(v) for h, v in zip(header, row, strict=True)} for row in rows]
+
+
+EXPORTS = ("cases.json", "record.schema.json", "cases.csv", "cases.xlsx", "cases-gif.csv")
+
+
+def write_exports(corpus: Corpus, folder: Path, schema: dict[str, Any]) -> list[Path]:
+    """Write every export into `folder`; returns the files written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "cases.json").write_text(records_json(corpus), encoding="utf-8")
+    (folder / "record.schema.json").write_text(
+        json.dumps(schema, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    (folder / "cases.csv").write_bytes(cases_csv(corpus))
+    (folder / "cases-gif.csv").write_bytes(gif_csv(corpus))
+    cases_xlsx(corpus, folder / "cases.xlsx")
+    return [folder / name for name in EXPORTS]

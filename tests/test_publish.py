@@ -1,0 +1,180 @@
+"""Publishing: atomic build, the package for administrators, and exports that load back."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from openpyxl import load_workbook
+
+from casebook.export import (
+    GIF_COLUMNS,
+    cases_csv,
+    cases_xlsx,
+    flat_rows,
+    gif_csv,
+    load_csv,
+    load_json,
+    load_xlsx,
+    records_json,
+)
+from casebook.validate import check
+from sitecheck import ROOT, copy_project
+
+PAGEFIND_EXTENSIONS = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
+
+
+def casebook(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "casebook.cli", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def corpus():  # type: ignore[no-untyped-def]
+    result = check([ROOT / "cases"])
+    assert result.errors == []
+    return result
+
+
+def test_failed_build_leaves_the_previous_site(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    first = casebook("build", cwd=project)
+    assert first.returncode == 0, first.stderr
+    site = project / "site"
+    before = (site / "cases" / "goka" / "index.html").read_text(encoding="utf-8")
+    (site / "marker.txt").write_text("前のサイト", encoding="utf-8")
+    goka = project / "cases" / "municipal" / "goka.yaml"
+    goka.write_text(goka.read_text(encoding="utf-8").replace('code: "085421"', 'code: "085420"'), encoding="utf-8")
+    broken = casebook("build", cwd=project)
+    assert broken.returncode == 1
+    assert "検査数字" in broken.stdout and "そのまま" in broken.stderr
+    assert (site / "marker.txt").read_text(encoding="utf-8") == "前のサイト"
+    assert (site / "cases" / "goka" / "index.html").read_text(encoding="utf-8") == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_build_fails_midway_and_keeps_the_site(tmp_path: Path) -> None:
+    # The records pass `casebook check`, but MkDocs stops (strict mode) halfway: the old site must survive.
+    project = copy_project(tmp_path / "p")
+    assert casebook("build", cwd=project).returncode == 0
+    (project / "docs" / "about.md").write_text("# 壊れたリンク\n\n[どこにもない](nowhere.md)\n", encoding="utf-8")
+    result = casebook("build", cwd=project)
+    assert result.returncode == 1
+    assert (project / "site" / "index.html").is_file()
+    assert "壊れたリンク" not in (project / "site" / "about" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_successful_build_replaces_the_site_with_a_subpath(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    (project / "site").mkdir()
+    (project / "site" / "stale.html").write_text("old", encoding="utf-8")
+    result = casebook("build", "--site-url", "https://intra.example.lg.jp/kb/", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert not (project / "site" / "stale.html").exists()
+    assert "https://intra.example.lg.jp/kb/" in (project / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert (project / "site" / "pagefind" / "pagefind.js").is_file()
+    assert (project / "site" / "data" / "cases.csv").is_file()
+
+
+def test_package_holds_site_configs_and_checksums(built_site: Path, tmp_path: Path) -> None:
+    from casebook.publish import package
+
+    zip_path, tar_path = package(built_site, tmp_path / "dist")
+    with zipfile.ZipFile(zip_path) as archive:
+        names = set(archive.namelist())
+        for needed in (
+            "index.html",
+            "web.config",
+            ".htaccess",
+            "nginx.conf.sample",
+            "README.txt",
+            "SHA256SUMS",
+            "pagefind/pagefind.js",
+        ):
+            assert f"casebook-site/{needed}" in names, needed
+        sums = archive.read("casebook-site/SHA256SUMS").decode()
+        listed = {}
+        for line in sums.splitlines():
+            digest, name = line.split("  ", 1)
+            listed[name] = digest
+        files = {n.removeprefix("casebook-site/") for n in names if not n.endswith("/")} - {"SHA256SUMS"}
+        assert set(listed) == files
+        for name, digest in listed.items():
+            assert hashlib.sha256(archive.read(f"casebook-site/{name}")).hexdigest() == digest, name
+    with tarfile.open(tar_path) as archive:
+        tar_files = {m.name for m in archive.getmembers() if m.isfile()}
+    assert tar_files == {n for n in names if not n.endswith("/")}
+    readme = (Path(__file__).resolve().parent.parent / "generator" / "casebook" / "hosting" / "README.txt").read_text(
+        encoding="utf-8"
+    )
+    assert "web.config" in readme and "SHA256SUMS" in readme
+
+
+def test_web_config_maps_every_pagefind_extension() -> None:
+    tree = ET.parse(ROOT / "generator" / "casebook" / "hosting" / "web.config")
+    maps = {m.get("fileExtension"): m.get("mimeType") for m in tree.iter("mimeMap")}
+    removes = {m.get("fileExtension") for m in tree.iter("remove")}
+    for ext in PAGEFIND_EXTENSIONS:
+        assert maps.get(ext) == "application/octet-stream", ext
+        assert ext in removes, f"{ext}: remove first, or IIS refuses a duplicate mapping"
+    assert maps[".js"].startswith("text/javascript")
+    assert maps[".wasm"] == "application/wasm"
+
+
+def test_json_export_round_trips(corpus) -> None:  # type: ignore[no-untyped-def]
+    loaded = load_json(records_json(corpus))
+    assert loaded == {ident: entry.record for ident, entry in corpus.entries.items()}
+
+
+def test_csv_export_opens_in_excel_and_round_trips(corpus) -> None:  # type: ignore[no-untyped-def]
+    data = cases_csv(corpus)
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data.split(b"\r\n")
+    assert all(b"\n" not in line for line in lines[:1])
+    assert data.count(b"\r\n") >= len(flat_rows(corpus)) + 1
+    rows = load_csv(data)
+    assert rows == flat_rows(corpus)
+    assert any(row["code"] == "082201" for row in rows)  # つくば市: the leading zero is kept
+
+
+def test_xlsx_export_keeps_codes_as_text_and_round_trips(corpus, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "cases.xlsx"
+    cases_xlsx(corpus, path)
+    assert load_xlsx(path) == flat_rows(corpus)
+    sheet = load_workbook(path).active
+    assert sheet.auto_filter.ref == sheet.dimensions
+    code_cells = [row[4] for row in sheet.iter_rows(min_row=2)]
+    assert all(cell.data_type == "s" and cell.number_format == "@" for cell in code_cells)
+    assert "082201" in {cell.value for cell in code_cells}
+
+
+def test_gif_csv_uses_the_government_columns(corpus) -> None:  # type: ignore[no-untyped-def]
+    rows = load_csv_plain(gif_csv(corpus))
+    assert tuple(rows[0]) == GIF_COLUMNS
+    assert len(rows) == 1 + len(flat_rows(corpus))
+    goka = next(r for r in rows if r[2] == "五霞町")
+    assert goka[1] == "茨城県" and goka[13] == "085421" and "OJT(職場内訓練)" in goka[10].split(";")
+
+
+def load_csv_plain(data: bytes) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_export_command_writes_every_file(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "cases", tmp_path / "cases")
+    result = casebook("export", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        ["cases.json", "record.schema.json", "cases.csv", "cases.xlsx", "cases-gif.csv"]
+    )
