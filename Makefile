@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test check schema lint chromium clean bench-search
+.PHONY: serve build test check schema lint chromium tools clean bench-search bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,16 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
 
-## test: すべてのテスト（ブラウザテストを含む）
-test: $(STAMP) chromium lint
+## tools: 品質検査のツール（npm の axe-core と vnu-jar）を tools/ に入れる
+TOOLS_STAMP := tools/node_modules/.installed
+$(TOOLS_STAMP): tools/package.json
+	npm install --prefix tools --no-audit --no-fund --loglevel=error
+	touch $@
+
+tools: $(TOOLS_STAMP)
+
+## test: すべてのテスト（ブラウザテスト・アクセシビリティ・HTML 検査を含む）
+test: $(STAMP) chromium $(TOOLS_STAMP) lint
 	$(BIN)/casebook check
 	$(BIN)/python -m pytest -q
 

@@ -130,3 +130,20 @@ def serve(folder: Path, prefix: str = "/") -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def page_types() -> list[str]:
+    """One URL (relative to the site root) of every kind of page the site has."""
+    from casebook.index import build_index
+    from casebook.validate import check
+
+    index = build_index(check([ROOT / "cases"]))
+    kinds = [
+        "", "cases/", index.cases[0].url, index.programs[0].url, "programs/", "keywords/", index.keywords[0].url,
+        "challenges/", index.challenges[0].url, "regions/", index.prefectures[0].url, "sizes/", "categories/",
+        index.categories[0].url, "initiatives/", "voices/", "search/?q=研修", "roadmaps/", "compare/", "compare/effect/",
+        "compare/matrix/", "timelines/", "overview/", "frameworks/", "updates/", "data/", "print/", "about/", "publish/",
+    ]  # fmt: skip
+    for label in ("取り組み", "メッセージ", "対談"):
+        kinds += [o.url for o in index.others if o.kind_label == label][:1]
+    return [*kinds, index.roadmaps[0].url, index.frameworks[0].url]

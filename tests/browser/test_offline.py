@@ -8,28 +8,9 @@ from typing import Any
 
 import pytest
 
-from casebook.index import build_index
-from casebook.validate import check
-from sitecheck import ROOT, serve
+from sitecheck import page_types, serve
 
 pytestmark = pytest.mark.browser
-
-
-def page_types() -> list[str]:
-    index = build_index(check([ROOT / "cases"]))
-    kinds = [
-        "", "cases/", index.cases[0].url, index.programs[0].url, "programs/", "keywords/", index.keywords[0].url,
-        "challenges/", index.challenges[0].url, "regions/", index.prefectures[0].url, "sizes/", "categories/",
-        index.categories[0].url, "initiatives/", "voices/", "search/?q=研修", "roadmaps/", "compare/", "compare/effect/",
-        "compare/matrix/", "timelines/", "overview/", "frameworks/", "updates/", "data/", "print/", "about/", "publish/",
-    ]  # fmt: skip
-    kinds += [o.url for o in index.others[:1]] + [o.url for o in index.others if o.kind_label == "メッセージ"][:1]
-    kinds += [
-        *[o.url for o in index.others if o.kind_label == "対談"][:1],
-        index.roadmaps[0].url,
-        index.frameworks[0].url,
-    ]
-    return kinds
 
 
 def test_every_page_type_works_with_the_outside_world_blocked(browser: Any, built_site: Path) -> None:
