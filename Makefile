@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 ## serve: 知識ベースを検査して http://127.0.0.1:8000/ で表示する（記録の編集で自動更新）
 serve: $(STAMP)
 	$(BIN)/casebook check
-	$(BIN)/mkdocs serve -a $(HOST)
+	$(BIN)/mkdocs serve --dirty -a $(HOST)
 
 ## build: サイトを site/ に作る（--strict）
 build: $(STAMP)
@@ -62,6 +62,10 @@ test: $(STAMP) chromium $(TOOLS_STAMP) lint
 ## bench-search: 検索の索引時間・大きさ・ブラウザの取得量を測る
 bench-search: $(STAMP) chromium
 	$(BIN)/python bench/search_bench.py
+
+## bench: 100・1,000・5,000 件の合成データで規模ベンチマーク（make test には含めない）
+bench: $(STAMP)
+	$(BIN)/python bench/scale.py --sizes 100,1000,5000
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache

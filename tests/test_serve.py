@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import subprocess
@@ -10,6 +11,8 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from sitecheck import copy_project
 
@@ -24,7 +27,7 @@ def _get(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=5) as r:
             return str(r.read().decode("utf-8"))
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError):
         return ""
 
 
@@ -37,12 +40,13 @@ def _wait_for(url: str, text: str, seconds: float) -> float:
     raise AssertionError(f"{text!r} did not appear at {url} within {seconds}s")
 
 
-def test_editing_a_record_updates_the_served_page(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flags", [[], ["--dirty"]], ids=["full", "dirty"])
+def test_editing_a_record_updates_the_served_page(tmp_path: Path, flags: list[str]) -> None:
     project = copy_project(tmp_path / "p")
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", *flags, "-a", f"127.0.0.1:{port}"],
         cwd=project,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -58,6 +62,8 @@ def test_editing_a_record_updates_the_served_page(tmp_path: Path) -> None:
         _wait_for(url, "編集後のデジタル人材の育成", 30)
         # A keyword page that lists the case follows the edit too (cross-indexes are rebuilt).
         _wait_for(f"http://127.0.0.1:{port}/keywords/ojt/", "編集後のデジタル人材の育成", 10)
+        # The search index and the data exports follow in the background.
+        _wait_for(f"http://127.0.0.1:{port}/data/cases.csv", "編集後のデジタル人材の育成", 30)
     finally:
         server.terminate()
         server.wait(timeout=10)

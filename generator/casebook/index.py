@@ -5,6 +5,7 @@ Templates only lay out what this module hands them (STYLE: presentation only in 
 
 from __future__ import annotations
 
+import bisect
 import math
 import unicodedata
 from collections import Counter, defaultdict
@@ -426,8 +427,8 @@ def build_index(corpus: Corpus) -> SiteIndex:
         )
         cases.append(view)
     cases.sort(key=_case_order)
+    _related_all(cases)
     for view in cases:
-        view.related = _related(view, cases)
         for program in view.programs:
             program.cases.append(view)
 
@@ -450,13 +451,17 @@ def build_index(corpus: Corpus) -> SiteIndex:
 
     keyword_views = _keyword_views(tax.keywords, cases, list(programs.values()))
     for kv in keyword_views:
-        kv.others = [o for o in others if kv.keyword in o.keywords]
+        kv.others = [o for o in others if kv.keyword.slug in {k.slug for k in o.keywords}]
+    by_challenge: dict[str, list[CaseView]] = defaultdict(list)
+    for view in cases:
+        for challenge in view.challenges:
+            by_challenge[challenge.slug].append(view)
     challenge_views = [
         ChallengeView(
             ch,
-            [c for c in cases if ch in c.challenges],
-            [p for p in programs.values() if ch in p.challenges],
-            [o for o in others if ch in o.challenges],
+            by_challenge.get(ch.slug, []),
+            [p for p in programs.values() if ch.slug in {c.slug for c in p.challenges}],
+            [o for o in others if ch.slug in {c.slug for c in o.challenges}],
         )
         for ch in tax.challenges
     ]
@@ -516,24 +521,44 @@ def _challenges(corpus: Corpus, entry: Entry) -> list[Challenge]:
     return [c for slug in entry.record.challenges if (c := corpus.taxonomy.challenge(slug)) is not None]
 
 
-def _related(view: CaseView, cases: list[CaseView]) -> list[CaseView]:
-    """Cases sharing most keywords first, then the closest in population (log scale)."""
-    mine = {k.slug for k in view.keywords}
-    pop = view.case.organization.population
+COMMON_KEYWORD = 300
+"""A keyword on more cases than this says little about similarity; it is left out of relatedness."""
 
-    def distance(other: CaseView) -> float:
-        theirs = other.case.organization.population
-        if pop is None or theirs is None or not pop.value or not theirs.value:
-            return math.inf
-        return abs(math.log(pop.value) - math.log(theirs.value))
 
-    scored = [
-        (-len(mine & {k.slug for k in other.keywords}), distance(other), other.id, other)
-        for other in cases
-        if other.id != view.id
+def _related_all(cases: list[CaseView]) -> None:
+    """For every case: cases sharing most keywords first, then the closest in population (log scale).
+
+    Uses an inverted index so that thousands of cases do not cost N² comparisons.
+    """
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, case in enumerate(cases):
+        for kw in case.keywords:
+            postings[kw.slug].append(i)
+    logs = [
+        math.log(c.case.organization.population.value)
+        if c.case.organization.population and c.case.organization.population.value
+        else math.inf
+        for c in cases
     ]
-    scored.sort(key=lambda s: s[:3])
-    return [s[3] for s in scored[:RELATED_MAX]]
+    by_size = sorted(range(len(cases)), key=lambda i: logs[i])
+    size_keys = [logs[j] for j in by_size]
+    for i, case in enumerate(cases):
+        shared: Counter[int] = Counter()
+        for kw in case.keywords:
+            members = postings[kw.slug]
+            if len(members) <= COMMON_KEYWORD:
+                shared.update(members)
+        shared.pop(i, None)
+        candidates = set(shared)
+        if len(candidates) < RELATED_MAX:
+            at = bisect.bisect_left(size_keys, logs[i])
+            candidates |= set(by_size[max(0, at - RELATED_MAX - 1) : at + RELATED_MAX + 1]) - {i}
+
+        def distance(j: int, me: int = i) -> float:
+            return abs(logs[me] - logs[j]) if math.isfinite(logs[me]) and math.isfinite(logs[j]) else math.inf
+
+        ranked = sorted(candidates, key=lambda j: (-shared.get(j, 0), distance(j), cases[j].id))
+        case.related = [cases[j] for j in ranked[:RELATED_MAX]]
 
 
 def _keyword_views(keywords: list[Keyword], cases: list[CaseView], programs: list[ProgramView]) -> list[KeywordView]:
@@ -543,11 +568,15 @@ def _keyword_views(keywords: list[Keyword], cases: list[CaseView], programs: lis
         for a in slugs:
             together[a].update(s for s in slugs if s != a)
     by_slug = {k.slug: k for k in keywords}
+    by_keyword: dict[str, list[CaseView]] = defaultdict(list)
+    for case in cases:
+        for k in case.keywords:
+            by_keyword[k.slug].append(case)
     views = [
         KeywordView(
             keyword=kw,
-            cases=[c for c in cases if kw in c.keywords],
-            programs=[p for p in programs if kw in p.keywords],
+            cases=by_keyword.get(kw.slug, []),
+            programs=[p for p in programs if kw.slug in {k.slug for k in p.keywords}],
             related=[
                 by_slug[s]
                 for s, _n in sorted(together[kw.slug].items(), key=lambda i: (-i[1], gojuon_key(by_slug[i[0]].yomi)))[

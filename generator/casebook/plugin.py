@@ -6,6 +6,7 @@ keeps only hand-written pages (DESIGN §2).
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self._cases = self._root / "cases"
         self._sources: dict[str, str] = {}
         self._corpus: Corpus | None = None
+        self._serving = False
+        self._dirty = False
+        self._previous: dict[str, str] = {}
+        self._indexer: threading.Thread | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember whether we serve (and dirty-rebuild) or build once."""
+        self._serving = command == "serve"
+        self._dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Resolve paths and register our stylesheet."""
@@ -92,7 +102,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             if existing is not None:
                 log.warning(f"docs/{path} は生成ページと同じ場所にあるため、生成ページで置き換えます")
                 files.remove(existing)
-            files.append(File.generated(config, path, content=page.markdown))
+            generated = File.generated(config, path, content=page.markdown)
+            if self._serving and self._dirty and self._previous.get(path) == page.markdown:
+                # `mkdocs serve --dirty`: a generated page whose Markdown did not change keeps its HTML,
+                # so saving one record re-renders only the pages that record appears on.
+                generated.is_modified = lambda: False  # type: ignore[method-assign]
+            self._previous[path] = page.markdown
+            files.append(generated)
             if page.source:
                 self._sources[path] = page.source
         for asset in (STYLESHEET, SCRIPT):
@@ -112,14 +128,29 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_post_build(self, /, *, config: MkDocsConfig) -> None:
         """Write the data exports, then index the built site with Pagefind (extended)."""
+        site = Path(config.site_dir)
+        if self._serving:
+            # While serving, the edited page is served at once; exports and the search index follow
+            # a few seconds later in the background instead of holding the page back.
+            if self._indexer is not None:
+                self._indexer.join()
+            self._indexer = threading.Thread(target=self._finish_site, args=(site,), daemon=True)
+            self._indexer.start()
+            return
+        self._finish_site(site, strict=True)
+
+    def _finish_site(self, site: Path, strict: bool = False) -> None:
         if self._corpus is not None:
-            write_exports(self._corpus, Path(config.site_dir) / "data", schemas()["record.schema.json"])
+            write_exports(self._corpus, site / "data", schemas()["record.schema.json"])
         if not self.config.search:
             return
         try:
-            stats = index_site(Path(config.site_dir))
+            stats = index_site(site)
         except SearchIndexError as exc:
-            raise PluginError(str(exc)) from None
+            if strict:
+                raise PluginError(str(exc)) from None
+            log.error(str(exc))
+            return
         log.info(f"検索索引: {stats.pages} ページ、{stats.bytes / 1024:.0f} KiB、{stats.seconds:.1f} 秒")
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:

@@ -7,8 +7,8 @@ Markdown (links to `javascript:`, emphasis, …) nor template syntax in a record
 
 from __future__ import annotations
 
+import functools
 import json
-import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -85,12 +85,26 @@ def page_url(path: str) -> str:
     return stem.removesuffix("/index") + "/"
 
 
+@functools.lru_cache(maxsize=65536)
 def relative(target: str, here: str) -> str:
-    """Link from page URL `here` to site URL `target` (both relative to the site root, may hold #)."""
+    """Link from page URL `here` to site URL `target` (both relative to the site root, may hold #).
+
+    Plain string work: posixpath.relpath resolves against the working directory on every call,
+    which dominated rendering at thousands of pages.
+    """
     path, _, fragment = target.partition("#")
-    rel = posixpath.relpath(path or ".", here or ".")
+    mine = [p for p in here.split("/") if p]
+    theirs = [p for p in path.split("/") if p]
+    common = 0
+    while common < min(len(mine), len(theirs)) and mine[common] == theirs[common]:
+        common += 1
+    parts = [".."] * (len(mine) - common) + theirs[common:]
     is_dir = not path or path.endswith("/")
-    rel = "./" if rel == "." else rel + ("/" if is_dir and not rel.endswith("/") else "")
+    rel = "/".join(parts)
+    if not rel:
+        rel = "./"
+    elif is_dir:
+        rel += "/"
     return rel + (f"#{fragment}" if fragment else "")
 
 

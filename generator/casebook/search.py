@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -79,13 +80,18 @@ def index_site(site: Path) -> IndexStats:
     binary = extended_binary()
     output = site / OUTPUT
     start = time.perf_counter()
-    try:
-        with _binary(binary):
-            pages = asyncio.run(_index(site, output))
-    except SearchIndexError:
-        raise
-    except Exception as exc:  # the service reports failures as assorted exceptions
-        raise SearchIndexError(f"Pagefind による索引づくりに失敗しました（{exc}）") from exc
+    for attempt in (1, 2):
+        try:
+            with _binary(binary):
+                pages = asyncio.run(_index(site, output))
+            break
+        except SearchIndexError:
+            raise
+        except Exception as exc:  # the service reports failures as assorted exceptions
+            # Seen once under load: the service's reply arrived empty. One retry, then a clear error.
+            if attempt == 2:
+                raise SearchIndexError(f"Pagefind による索引づくりに失敗しました（{exc}）") from exc
+            shutil.rmtree(output, ignore_errors=True)
     seconds = time.perf_counter() - start
     files = [p for p in output.rglob("*") if p.is_file()]
     return IndexStats(pages, seconds, sum(p.stat().st_size for p in files), len(files))

@@ -13,7 +13,7 @@ from pydantic_core import ErrorDetails
 
 from casebook.dates import parse_date
 from casebook.diagnostics import Diagnostic, Severity, display_path, sort_key
-from casebook.load import Document, LoadError, dotted, load
+from casebook.load import MAX_TAXONOMY_BYTES, Document, LoadError, dotted, load
 from casebook.models import (
     SLUG_PATTERN,
     Case,
@@ -252,7 +252,7 @@ def load_taxonomy(root: Path, cwd: Path | None = None) -> tuple[Taxonomy, list[D
             )
             continue
         try:
-            doc = load(path, shown)
+            doc = load(path, shown, MAX_TAXONOMY_BYTES)
         except LoadError as exc:
             problems.extend(exc.diagnostics)
             continue
@@ -285,7 +285,7 @@ def _framework_keywords(taxonomy: Taxonomy, root: Path, cwd: Path | None) -> lis
     path = root / "frameworks.yaml"
     if not path.is_file() or not taxonomy.frameworks:
         return []
-    doc = load(path, display_path(path, cwd))
+    doc = load(path, display_path(path, cwd), MAX_TAXONOMY_BYTES)
     out: list[Diagnostic] = []
     for f, framework in enumerate(taxonomy.frameworks):
         for i, item in enumerate(framework.items):
