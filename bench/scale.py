@@ -171,7 +171,19 @@ def edit_to_served(project: Path) -> float:
             if time.time() > deadline:
                 raise RuntimeError("mkdocs serve did not come up")
             time.sleep(0.5)
-        time.sleep(2)
+        # Edit once the server is idle: the first build's search index is written in the background.
+        entry = f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"
+        while True:
+            try:
+                with urllib.request.urlopen(entry, timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except (OSError, http.client.HTTPException):
+                pass
+            if time.time() > deadline:
+                raise RuntimeError("the first search index never appeared")
+            time.sleep(0.5)
+        time.sleep(1)
         record = project / "cases" / "municipal" / "synthetic-00000.yaml"
         text = record.read_text(encoding="utf-8")
         start = time.perf_counter()

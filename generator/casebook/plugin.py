@@ -59,6 +59,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self._dirty = False
         self._previous: dict[str, str] = {}
         self._indexer: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._pending: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether we serve (and dirty-rebuild) or build once."""
@@ -131,13 +133,24 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         site = Path(config.site_dir)
         if self._serving:
             # While serving, the edited page is served at once; exports and the search index follow
-            # a few seconds later in the background instead of holding the page back.
-            if self._indexer is not None:
-                self._indexer.join()
-            self._indexer = threading.Thread(target=self._finish_site, args=(site,), daemon=True)
-            self._indexer.start()
+            # in the background. Saves that arrive while indexing are coalesced into one more run.
+            with self._lock:
+                self._pending = site
+                if self._indexer is not None:  # the running worker picks the new build up
+                    return
+                self._indexer = threading.Thread(target=self._finish_pending, daemon=True)
+                self._indexer.start()
             return
         self._finish_site(site, strict=True)
+
+    def _finish_pending(self) -> None:
+        while True:
+            with self._lock:
+                site, self._pending = self._pending, None
+                if site is None:
+                    self._indexer = None  # cleared under the lock, so no build is ever left unindexed
+                    return
+            self._finish_site(site)
 
     def _finish_site(self, site: Path, strict: bool = False) -> None:
         if self._corpus is not None:
