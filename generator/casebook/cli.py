@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from collections.abc import Sequence
@@ -202,8 +203,9 @@ _WRAPPER_KEYS = {
 }
 
 
+@functools.cache
 def schemas() -> dict[str, dict[str, object]]:
-    """Every JSON Schema the editor uses, by file name."""
+    """Every JSON Schema the editor uses, by file name (computed once: each build exports one)."""
     out: dict[str, dict[str, object]] = {}
     for name, (title, adapter) in SCHEMAS.items():
         schema = adapter.json_schema()

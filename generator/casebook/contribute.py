@@ -14,14 +14,13 @@ from pathlib import Path
 from casebook.dates import parse_date
 from casebook.index import build_index
 from casebook.models import Case
-from casebook.municipality import OrgKind
+from casebook.municipality import OrgKind, code_problem
 from casebook.scaffold import (
     CaseDraft,
     KeywordDraft,
     append_keyword,
     case_folder,
     case_yaml,
-    check_code,
     keyword_matches,
     keyword_problems,
     near_duplicates,
@@ -70,7 +69,7 @@ def new_case(args: argparse.Namespace) -> int:
     while not org:
         org = _ask("団体名は必須です。団体名")
     code = args.code or _ask("全国地方公共団体コード（6 桁。例: 085421）")
-    while (problem := check_code(code)) is not None:
+    while (problem := code_problem(code)) is not None:
         print(f"  {problem}", file=sys.stderr)
         code = _ask("団体コードをもう一度")
     kind_text = args.kind or _ask(f"団体区分（{'/'.join(k.value for k in OrgKind)}）", _kind_default(code).value)

@@ -9,7 +9,9 @@ import bisect
 import math
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from casebook.dates import PartialDate, parse_date
 from casebook.models import (
@@ -37,7 +39,10 @@ from casebook.municipality import (
     population_band,
     region_of,
 )
+from casebook.taxonomy import normalize_key
 from casebook.validate import Corpus, Entry
+
+T = TypeVar("T")
 
 FREQUENT = 3
 """A keyword used by this many cases or more is highlighted, as the guidebook's 頻出キーワード table does."""
@@ -449,19 +454,20 @@ def build_index(corpus: Corpus) -> SiteIndex:
         for program in other.programs:
             program.others.append(other)
 
-    keyword_views = _keyword_views(tax.keywords, cases, list(programs.values()))
+    program_views = list(programs.values())
+    keyword_views = _keyword_views(tax.keywords, cases, program_views)
+    others_by_keyword = _by_slug(others, lambda o: o.keywords)
     for kv in keyword_views:
-        kv.others = [o for o in others if kv.keyword.slug in {k.slug for k in o.keywords}]
-    by_challenge: dict[str, list[CaseView]] = defaultdict(list)
-    for view in cases:
-        for challenge in view.challenges:
-            by_challenge[challenge.slug].append(view)
+        kv.others = others_by_keyword.get(kv.keyword.slug, [])
+    cases_by_challenge = _by_slug(cases, lambda c: c.challenges)
+    programs_by_challenge = _by_slug(program_views, lambda p: p.challenges)
+    others_by_challenge = _by_slug(others, lambda o: o.challenges)
     challenge_views = [
         ChallengeView(
             ch,
-            by_challenge.get(ch.slug, []),
-            [p for p in programs.values() if ch.slug in {c.slug for c in p.challenges}],
-            [o for o in others if ch.slug in {c.slug for c in o.challenges}],
+            cases_by_challenge.get(ch.slug, []),
+            programs_by_challenge.get(ch.slug, []),
+            others_by_challenge.get(ch.slug, []),
         )
         for ch in tax.challenges
     ]
@@ -561,6 +567,15 @@ def _related_all(cases: list[CaseView]) -> None:
         case.related = [cases[j] for j in ranked[:RELATED_MAX]]
 
 
+def _by_slug(items: list[T], terms: Callable[[T], list[Keyword] | list[Challenge]]) -> dict[str, list[T]]:
+    """Inverted index: term slug → the items carrying it, in the items' order (no N×M scans)."""
+    index: dict[str, list[T]] = defaultdict(list)
+    for item in items:
+        for term in terms(item):
+            index[term.slug].append(item)
+    return index
+
+
 def _keyword_views(keywords: list[Keyword], cases: list[CaseView], programs: list[ProgramView]) -> list[KeywordView]:
     together: dict[str, Counter[str]] = defaultdict(Counter)
     for case in cases:
@@ -568,15 +583,13 @@ def _keyword_views(keywords: list[Keyword], cases: list[CaseView], programs: lis
         for a in slugs:
             together[a].update(s for s in slugs if s != a)
     by_slug = {k.slug: k for k in keywords}
-    by_keyword: dict[str, list[CaseView]] = defaultdict(list)
-    for case in cases:
-        for k in case.keywords:
-            by_keyword[k.slug].append(case)
+    cases_by_keyword = _by_slug(cases, lambda c: c.keywords)
+    programs_by_keyword = _by_slug(programs, lambda p: p.keywords)
     views = [
         KeywordView(
             keyword=kw,
-            cases=by_keyword.get(kw.slug, []),
-            programs=[p for p in programs if kw.slug in {k.slug for k in p.keywords}],
+            cases=cases_by_keyword.get(kw.slug, []),
+            programs=programs_by_keyword.get(kw.slug, []),
             related=[
                 by_slug[s]
                 for s, _n in sorted(together[kw.slug].items(), key=lambda i: (-i[1], gojuon_key(by_slug[i[0]].yomi)))[
@@ -678,8 +691,6 @@ def search_vocabulary(index: SiteIndex) -> dict[str, object]:
     so 「長野」 or 「松本」 can miss. Matching the query against our own vocabulary, in the same
     normalised form on both sides, finds those records through filters instead of segmentation.
     """
-    from casebook.taxonomy import normalize_key
-
     terms: dict[tuple[str, str, str], None] = {}
 
     def add(spelling: str, facet: str, value: str) -> None:

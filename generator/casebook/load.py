@@ -248,7 +248,7 @@ def _to_data(node: Node, loc: Path_, doc: Document, problems: list[Diagnostic]) 
                 doc.path,
                 line,
                 col,
-                _dotted(loc),
+                dotted(loc),
                 f"タグ「{node.tag.replace('tag:yaml.org,2002:', '!!')}」は使えません",
                 "「!」で始まるタグを取り除いてください",
             )
@@ -269,14 +269,14 @@ def _to_data(node: Node, loc: Path_, doc: Document, problems: list[Diagnostic]) 
         kline, kcol = key_node.start_mark.line + 1, key_node.start_mark.column + 1
         if not isinstance(key_node, ScalarNode):
             problems.append(
-                Diagnostic(doc.path, kline, kcol, _dotted(loc), "項目名には文字列を書いてください", "例: `title:`")
+                Diagnostic(doc.path, kline, kcol, dotted(loc), "項目名には文字列を書いてください", "例: `title:`")
             )
             continue
         key = key_node.value
         if key == "<<":
             problems.append(
                 Diagnostic(
-                    doc.path, kline, kcol, _dotted(loc), "マージキー「<<」は使えません", "項目をそのまま書いてください"
+                    doc.path, kline, kcol, dotted(loc), "マージキー「<<」は使えません", "項目をそのまま書いてください"
                 )
             )
             continue
@@ -287,7 +287,7 @@ def _to_data(node: Node, loc: Path_, doc: Document, problems: list[Diagnostic]) 
                     doc.path,
                     kline,
                     kcol,
-                    _dotted((*loc, key)),
+                    dotted((*loc, key)),
                     f"項目「{key}」が 2 回書かれています（最初は {first[0]} 行目）",
                     "どちらか一方を消してください",
                 )
@@ -298,7 +298,7 @@ def _to_data(node: Node, loc: Path_, doc: Document, problems: list[Diagnostic]) 
     return result
 
 
-def _dotted(loc: Path_) -> str:
+def dotted(loc: Path_) -> str:
     """`keywords[1]` / `interview.effect` — how DESIGN §8 names a field."""
     out = ""
     for part in loc:
@@ -307,6 +307,3 @@ def _dotted(loc: Path_) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
-
-
-dotted = _dotted

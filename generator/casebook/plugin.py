@@ -105,11 +105,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 log.warning(f"docs/{path} は生成ページと同じ場所にあるため、生成ページで置き換えます")
                 files.remove(existing)
             generated = File.generated(config, path, content=page.markdown)
-            if self._serving and self._dirty and self._previous.get(path) == page.markdown:
+            if self._serving and self._dirty:
                 # `mkdocs serve --dirty`: a generated page whose Markdown did not change keeps its HTML,
                 # so saving one record re-renders only the pages that record appears on.
-                generated.is_modified = lambda: False  # type: ignore[method-assign]
-            self._previous[path] = page.markdown
+                if self._previous.get(path) == page.markdown:
+                    generated.is_modified = lambda: False  # type: ignore[method-assign]
+                self._previous[path] = page.markdown
             files.append(generated)
             if page.source:
                 self._sources[path] = page.source

@@ -24,6 +24,7 @@ from casebook.index import (
     FREQUENT,
     INITIATIVE_KINDS,
     CaseView,
+    Group,
     KeywordView,
     RecordView,
     SiteIndex,
@@ -328,9 +329,7 @@ def _grouped(
     return [(name, groups[name]) for name in order if name in groups]
 
 
-def _pref_group(name: str, slug: str, cases: list[CaseView]) -> object:
-    from casebook.index import Group
-
+def _pref_group(name: str, slug: str, cases: list[CaseView]) -> Group:
     return Group(name, slug, cases)
 
 

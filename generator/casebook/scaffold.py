@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casebook.models import SLUG_PATTERN, Keyword
-from casebook.municipality import OrgKind, code_problem, prefecture_of_code
+from casebook.municipality import OrgKind, prefecture_of_code
 from casebook.taxonomy import Taxonomy, normalize_key
 
 
@@ -160,8 +160,3 @@ def keyword_matches(text: str, keywords: list[Keyword], n: int = 8) -> list[str]
     close = difflib.get_close_matches(key, [normalize_key(k.label) for k in keywords], n=n, cutoff=0.5)
     by_key = {normalize_key(k.label): k.label for k in keywords}
     return list(dict.fromkeys(contains + [by_key[c] for c in close]))[:n]
-
-
-def check_code(code: str) -> str | None:
-    """Japanese reason the 団体コード is unusable, or None."""
-    return code_problem(code)

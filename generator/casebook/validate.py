@@ -242,6 +242,7 @@ def load_taxonomy(root: Path, cwd: Path | None = None) -> tuple[Taxonomy, list[D
     """Read and check keywords, categories, challenges and sources."""
     problems: list[Diagnostic] = []
     parts: dict[str, list[Any]] = {}
+    docs: dict[str, Document] = {}
     for filename, (key, adapter, item_model) in TAXONOMY_FILES.items():
         path = root / filename
         shown = display_path(path, cwd)
@@ -256,6 +257,7 @@ def load_taxonomy(root: Path, cwd: Path | None = None) -> tuple[Taxonomy, list[D
         except LoadError as exc:
             problems.extend(exc.diagnostics)
             continue
+        docs[key] = doc
         extra = [k for k in doc.data if k != key]
         for k in extra:
             line, col = doc.position((k,), key=True)
@@ -276,26 +278,34 @@ def load_taxonomy(root: Path, cwd: Path | None = None) -> tuple[Taxonomy, list[D
         frameworks=parts["frameworks"],
     )
     problems.extend(_keyword_collisions(taxonomy, root, cwd))
-    problems.extend(_framework_keywords(taxonomy, root, cwd))
+    if "frameworks" in docs:
+        problems.extend(_framework_keywords(taxonomy, docs["frameworks"]))
     return taxonomy, problems
 
 
-def _framework_keywords(taxonomy: Taxonomy, root: Path, cwd: Path | None) -> list[Diagnostic]:
+def _unknown_keyword(tax: Taxonomy, text: str) -> tuple[str, str] | None:
+    """(message, hint) when `text` is no registered keyword spelling; shared by records, roadmaps, frameworks."""
+    if tax.keyword(text) is not None:
+        return None
+    options = tax.keyword_suggestions(text)
+    hint = (
+        f"候補: {'、'.join(options)}"
+        if options
+        else "cases/keywords.yaml に登録するか、登録済みのキーワードを使ってください"
+    )
+    return f"未登録のキーワード「{text}」", hint
+
+
+def _framework_keywords(taxonomy: Taxonomy, doc: Document) -> list[Diagnostic]:
     """Every keyword a framework item names must be registered."""
-    path = root / "frameworks.yaml"
-    if not path.is_file() or not taxonomy.frameworks:
-        return []
-    doc = load(path, display_path(path, cwd), MAX_TAXONOMY_BYTES)
     out: list[Diagnostic] = []
     for f, framework in enumerate(taxonomy.frameworks):
         for i, item in enumerate(framework.items):
             for k, text in enumerate(item.keywords):
-                if taxonomy.keyword(text) is None:
+                if problem := _unknown_keyword(taxonomy, text):
                     loc = ("frameworks", f, "items", i, "keywords", k)
                     line, col = doc.position(loc)
-                    options = taxonomy.keyword_suggestions(text)
-                    hint = f"候補: {'、'.join(options)}" if options else "cases/keywords.yaml に登録してください"
-                    out.append(Diagnostic(doc.path, line, col, dotted(loc), f"未登録のキーワード「{text}」", hint))
+                    out.append(Diagnostic(doc.path, line, col, dotted(loc), *problem))
     return out
 
 
@@ -393,15 +403,15 @@ def _load_record(path: Path, root: Path, corpus: Corpus, cwd: Path | None) -> No
         corpus.failed.add(path.stem)
 
 
-def _load_record_into(path: Path, corpus: Corpus, cwd: Path | None) -> None:
+def _read(path: Path, corpus: Corpus, cwd: Path | None) -> Document | None:
+    """Load a record or roadmap file whose name is a safe id; problems go to the corpus."""
     shown = display_path(path, cwd)
-    ident = path.stem
     try:
         doc = load(path, shown)
     except LoadError as exc:
         corpus.diagnostics.extend(exc.diagnostics)
-        return
-    if not _is_safe_id(ident):
+        return None
+    if not _is_safe_id(path.stem):
         corpus.diagnostics.append(
             Diagnostic(
                 shown,
@@ -412,7 +422,15 @@ def _load_record_into(path: Path, corpus: Corpus, cwd: Path | None) -> None:
                 "ファイル名を半角英小文字・数字・ハイフンだけにしてください（例: goka.yaml）",
             )
         )
+        return None
+    return doc
+
+
+def _load_record_into(path: Path, corpus: Corpus, cwd: Path | None) -> None:
+    doc = _read(path, corpus, cwd)
+    if doc is None:
         return
+    shown, ident = doc.path, path.stem
     kind = doc.data.get("type")
     model = MODELS.get(kind) if isinstance(kind, str) else None
     if model is None:
@@ -445,24 +463,10 @@ def _load_record_into(path: Path, corpus: Corpus, cwd: Path | None) -> None:
 
 def _load_roadmap(path: Path, corpus: Corpus, cwd: Path | None) -> None:
     """A roadmap: valid in itself, and every record, keyword, program and challenge it cites exists."""
-    shown = display_path(path, cwd)
-    try:
-        doc = load(path, shown)
-    except LoadError as exc:
-        corpus.diagnostics.extend(exc.diagnostics)
+    doc = _read(path, corpus, cwd)
+    if doc is None:
         return
-    if not _is_safe_id(path.stem):
-        corpus.diagnostics.append(
-            Diagnostic(
-                shown,
-                1,
-                1,
-                "",
-                f"ファイル名「{path.name}」は ID に使えません",
-                "半角英小文字・数字・ハイフンだけにしてください",
-            )
-        )
-        return
+    shown = doc.path
     try:
         roadmap = Roadmap.model_validate(doc.data)
     except ValidationError as exc:
@@ -472,7 +476,7 @@ def _load_roadmap(path: Path, corpus: Corpus, cwd: Path | None) -> None:
     programs = sorted(e.id for e in corpus.of_type(Program))
     records = sorted(corpus.entries)
     out = corpus.diagnostics
-    at = _Reporter(Entry(path.stem, shown, None, doc), out)  # type: ignore[arg-type]
+    at = _Reporter(shown, doc, out)
     _check_sources(roadmap.sources, tax, at)
     for s, stage in enumerate(roadmap.stages):
         for t, step in enumerate(stage.steps):
@@ -487,13 +491,8 @@ def _load_roadmap(path: Path, corpus: Corpus, cwd: Path | None) -> None:
                         f"候補: {guess[0]}" if guess else "cases/ の記録のファイル名（拡張子なし）を書いてください",
                     )
             for i, text in enumerate(step.keywords):
-                if tax.keyword(text) is None:
-                    options = tax.keyword_suggestions(text)
-                    at(
-                        (*base, "keywords", i),
-                        f"未登録のキーワード「{text}」",
-                        f"候補: {'、'.join(options)}" if options else "cases/keywords.yaml に登録してください",
-                    )
+                if problem := _unknown_keyword(tax, text):
+                    at((*base, "keywords", i), *problem)
             _check_links(at, base, step.challenges, step.programs, tax, programs)
     corpus.roadmaps[path.stem] = RoadmapEntry(path.stem, shown, roadmap, doc)
 
@@ -504,25 +503,21 @@ def _is_safe_id(ident: str) -> bool:
 
 def _cross_check(corpus: Corpus) -> None:
     tax = corpus.taxonomy
-    programs = {e.id for e in corpus.of_type(Program)}
+    program_ids = sorted(e.id for e in corpus.of_type(Program))
     seen_titles: dict[tuple[str, str], str] = {}
     out = corpus.diagnostics
     for entry in sorted(corpus.entries.values(), key=lambda e: e.path):
         rec = entry.record
-        at = _Reporter(entry, out)
+        at = _Reporter(entry.path, entry.doc, out)
 
         used: dict[str, int] = {}
         for i, text in enumerate(rec.keywords):
+            if unknown := _unknown_keyword(tax, text):
+                at(("keywords", i), *unknown)
+                continue
             kw = tax.keyword(text)
-            if kw is None:
-                options = tax.keyword_suggestions(text)
-                hint = (
-                    f"候補: {'、'.join(options)}"
-                    if options
-                    else "cases/keywords.yaml に登録するか、登録済みのキーワードを使ってください"
-                )
-                at(("keywords", i), f"未登録のキーワード「{text}」", hint)
-            elif kw.slug in used:
+            assert kw is not None  # registered, as _unknown_keyword just said
+            if kw.slug in used:
                 at(
                     ("keywords", i),
                     f"キーワード「{kw.label}」が 2 回あります（{used[kw.slug] + 1} 番目と同じ）",
@@ -531,7 +526,7 @@ def _cross_check(corpus: Corpus) -> None:
                 )
             else:
                 used[kw.slug] = i
-        _check_links(at, (), rec.challenges, rec.programs, tax, sorted(programs))
+        _check_links(at, (), rec.challenges, rec.programs, tax, program_ids)
         _check_sources(rec.sources, tax, at)
         if parse_date(rec.published).first_day() > parse_date(rec.updated).last_day():
             at(
@@ -577,16 +572,17 @@ def _cross_check(corpus: Corpus) -> None:
 
 @dataclass
 class _Reporter:
-    """Adds a diagnostic at a field of one entry."""
+    """Adds a diagnostic at a field of one file."""
 
-    entry: Entry
+    path: str
+    doc: Document
     out: list[Diagnostic]
 
     def __call__(
         self, loc: tuple[str | int, ...], message: str, hint: str, severity: Severity = Severity.ERROR
     ) -> None:
-        line, col = self.entry.doc.position(loc)
-        self.out.append(Diagnostic(self.entry.path, line, col, dotted(loc), message, hint, severity))
+        line, col = self.doc.position(loc)
+        self.out.append(Diagnostic(self.path, line, col, dotted(loc), message, hint, severity))
 
 
 def _check_links(
