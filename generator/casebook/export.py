@@ -167,12 +167,17 @@ def load_xlsx(path: Path) -> list[dict[str, str]]:
     """Rows back from cases_xlsx."""
     from openpyxl import load_workbook
 
-    sheet = load_workbook(path, read_only=True).active
-    assert sheet is not None
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows)
-    keys = {label: key for key, label in FLAT_COLUMNS}
-    return [{keys[str(h)]: "" if v is None else str(v) for h, v in zip(header, row, strict=True)} for row in rows]
+    # read_only keeps the zip open until close(); leaving it to the GC leaks a file handle.
+    book = load_workbook(path, read_only=True)
+    try:
+        sheet = book.active
+        assert sheet is not None
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows)
+        keys = {label: key for key, label in FLAT_COLUMNS}
+        return [{keys[str(h)]: "" if v is None else str(v) for h, v in zip(header, row, strict=True)} for row in rows]
+    finally:
+        book.close()
 
 
 EXPORTS = ("cases.json", "record.schema.json", "cases.csv", "cases.xlsx", "cases-gif.csv")
