@@ -19,13 +19,15 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from casebook.cli import schemas
 from casebook.export import write_exports
 from casebook.index import build_index
+from casebook.markup import ANCHOR_ID, to_html
 from casebook.render import render_assets, render_site
-from casebook.search import SearchIndexError, index_site
+from casebook.search import SearchIndexError, SiteIndexer, index_site
 from casebook.validate import Corpus, check
 
 log = get_plugin_logger("casebook")
@@ -54,6 +56,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self._root = Path.cwd()
         self._cases = self._root / "cases"
         self._sources: dict[str, str] = {}
+        self._generated: set[str] = set()
         self._corpus: Corpus | None = None
         self._serving = False
         self._dirty = False
@@ -61,6 +64,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self._indexer: threading.Thread | None = None
         self._lock = threading.Lock()
         self._pending: Path | None = None
+        self._streaming: SiteIndexer | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether we serve (and dirty-rebuild) or build once."""
@@ -99,6 +103,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         for path, text in render_assets(index, config.site_url or "", config.site_name).items():
             files.append(File.generated(config, path, content=text))
         self._sources = {}
+        self._generated = set(pages)
         for path, page in pages.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
@@ -116,7 +121,20 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 self._sources[path] = page.source
         for asset in (STYLESHEET, SCRIPT):
             files.append(File.generated(config, asset, abs_src_path=str(PACKAGE / asset)))
+        if self.config.search and not self._serving:
+            # Pagefind indexes each page as MkDocs writes it, on the other core, instead of after.
+            self._close_streaming()
+            try:
+                self._streaming = SiteIndexer()
+            except SearchIndexError as exc:
+                raise PluginError(str(exc)) from None
         return files
+
+    def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
+        """Generated pages are HTML already: skip Python-Markdown, which only re-parsed it (half the build)."""
+        if page.file.src_uri in self._generated:
+            page.render = _render_generated.__get__(page)  # type: ignore[method-assign]
+        return page
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -128,6 +146,20 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         elif page.file.generated_by:
             page.edit_url = None
         return context
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """Stream a finished page to the search index (record-like pages only)."""
+        if self._streaming is not None and "data-pagefind-body" in output:
+            self._streaming.add("/" + page.url, output)
+        return output
+
+    def on_build_error(self, /, *, error: Exception) -> None:
+        self._close_streaming()
+
+    def _close_streaming(self) -> None:
+        if self._streaming is not None:
+            self._streaming.abandon()
+            self._streaming = None
 
     def on_post_build(self, /, *, config: MkDocsConfig) -> None:
         """Write the data exports, then index the built site with Pagefind (extended)."""
@@ -158,8 +190,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             write_exports(self._corpus, site / "data", schemas()["record.schema.json"])
         if not self.config.search:
             return
+        streaming, self._streaming = self._streaming, None
         try:
-            stats = index_site(site)
+            stats = streaming.write(site) if streaming is not None else index_site(site)
         except SearchIndexError as exc:
             if strict:
                 raise PluginError(str(exc)) from None
@@ -173,3 +206,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         server.watch(str(PACKAGE / "templates"))
         server.watch(str(PACKAGE / "assets"))
         return server
+
+
+def _render_generated(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """`Page.render` for a generated page: headings and table of contents only (see markup.py)."""
+    html, toc = to_html(page.markdown or "")
+    page.content = html
+    page.toc = get_toc(toc)
+    page.present_anchor_ids = set(ANCHOR_ID.findall(html))
+    page.links_to_anchors = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -134,11 +135,29 @@ def _timeline(events: list[Event]) -> list[TimelineItem]:
     return [TimelineItem(d.iso().removeprefix("FY"), d.display(), e.event) for d, _i, e in dated]
 
 
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _one_line(value: object) -> object:
+    """Escape a value for output and keep it on one line.
+
+    A line break in a record becomes a character reference, which HTML shows the same way; so a
+    record can never start a line of the page, and `markup.to_html` may trust every line start.
+    """
+    if isinstance(value, str) and not isinstance(value, Markup):
+        escaped = escape(value)
+        if _LINE_BREAK.search(value):
+            return Markup(_LINE_BREAK.sub(lambda m: f"&#{ord(m.group())};", escaped))
+        return escaped
+    return value
+
+
 def environment(index: SiteIndex) -> Environment:
     """Jinja environment with autoescape on and the helpers the templates use."""
     env = Environment(
         loader=PackageLoader("casebook", "templates"),
         autoescape=True,
+        finalize=_one_line,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -45,3 +45,36 @@ def test_vocabulary_holds_variants_and_place_names() -> None:
     assert ("ごかまち", "org", "茨城県五霞町") in terms
     facets = [f["key"] for f in vocabulary["facets"]]  # type: ignore[union-attr, index]
     assert facets == ["type", "region", "prefecture", "kind", "band", "category", "keyword", "challenge", "program"]
+
+
+def _page(body: str, *, indexed: bool) -> str:
+    attr = " data-pagefind-body" if indexed else ""
+    return f'<!doctype html><html lang="ja"><head><title>t</title></head><body><main{attr}><h1>{body}</h1><p>{body}の研修</p></main></body></html>'
+
+
+def test_pages_streamed_one_by_one_are_indexed_like_a_folder(tmp_path: Path) -> None:
+    streamed, folder = tmp_path / "streamed", tmp_path / "folder"
+    pages = {
+        "cases/a/": _page("五霞町", indexed=True),
+        "cases/b/": _page("松本市", indexed=True),
+        "about/": _page("案内", indexed=False),
+    }
+    indexer = search.SiteIndexer()
+    for url, html in pages.items():
+        indexer.add("/" + url, html)
+        (folder / url).mkdir(parents=True)
+        (folder / url / "index.html").write_text(html, encoding="utf-8")
+    streamed.mkdir()
+    stats = indexer.write(streamed)
+    assert stats.pages == 2 and stats.files > 0
+    assert stats.pages == search.index_site(folder).pages
+    assert (streamed / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_service_errors_become_search_index_errors(tmp_path: Path) -> None:
+    indexer = search.SiteIndexer()
+    try:
+        with pytest.raises(search.SearchIndexError):
+            indexer._service.ask({"type": "AddFile", "index_id": 999, "url": "/x/", "file_contents": "<html></html>"})
+    finally:
+        indexer.abandon()
