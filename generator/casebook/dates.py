@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -98,6 +99,7 @@ class PartialDate:
             return f"{start}年{suffix}"
         return f"{start}年{suffix}／{end}年{suffix}"
 
+    @functools.lru_cache(maxsize=16384)  # noqa: B019 — values are small, hashable and few
     def display(self) -> str:
         """西暦 with 和暦 beside it, as every page shows dates."""
         return f"{self.seireki()}（{self.wareki()}）"
@@ -121,6 +123,12 @@ def parse_date(value: object) -> PartialDate:
         value = str(value)
     if not isinstance(value, str):
         raise ValueError("日付は文字列で書いてください（例: 2024-10-01、R4.2、令和5年度）")
+    return _parse_text(value)
+
+
+@functools.lru_cache(maxsize=16384)
+def _parse_text(value: str) -> PartialDate:
+    # Cached: a corpus repeats the same few thousand dates across pages, feeds and exports.
     text = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
     if m := _ISO.match(text):
         return _checked(int(m[1]), int(m[2] or 0), int(m[3] or 0), False, value)

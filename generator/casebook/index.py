@@ -6,6 +6,7 @@ Templates only lay out what this module hands them (STYLE: presentation only in 
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import unicodedata
 from collections import Counter, defaultdict
@@ -110,6 +111,11 @@ class CaseView:
     def url(self) -> str:
         """Site path of the page."""
         return f"cases/{self.id}/"
+
+    @functools.cached_property
+    def keyword_slugs(self) -> frozenset[str]:
+        """Slugs of the keywords, for membership tests (the case × keyword matrix asks thousands)."""
+        return frozenset(k.slug for k in self.keywords)
 
     @property
     def org_label(self) -> str:

@@ -92,7 +92,8 @@ def _compose_fast(text: str) -> Any:
         root = yaml.compose(text, Loader=_FastLoader)
     except (yaml.YAMLError, RecursionError):
         return _SLOW
-    return _SLOW if root is not None and _has_shared_node(root) else root
+    # An alias is written `*name`: text without a `*` cannot hold one, so skip the walk.
+    return _SLOW if root is not None and "*" in text and _has_shared_node(root) else root
 
 
 def _has_shared_node(root: Node) -> bool:

@@ -168,10 +168,24 @@ def environment(index: SiteIndex) -> Environment:
     def link(ctx: Context, target: str) -> str:
         return relative(target, ctx["here"])
 
+    cards: dict[tuple[str, int], Markup] = {}
+
+    @pass_context
+    def case_card(ctx: Context, view: CaseView) -> Markup:
+        # A case appears as a card on many pages (keywords, places, related cases): render it once
+        # per page depth, with links from the site root, instead of thousands of times.
+        depth = ctx["here"].count("/")
+        card = cards.get((view.id, depth))
+        if card is None:
+            text = env.get_template("_card.j2").render(here="_/" * depth, view=view)
+            card = cards[(view.id, depth)] = Markup(text.strip())
+        return card
+
     bands = {g.label: g.slug for g in index.bands}
     groups = {name: f"group-{i + 1}" for i, (name, _views) in enumerate(index.challenge_groups)}
     env.globals.update(
         link=link,
+        case_card=case_card,
         date=lambda value: parse_date(value).display(),
         number=_number,
         interview=_interview,
