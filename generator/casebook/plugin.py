@@ -6,7 +6,10 @@ keeps only hand-written pages (DESIGN §2).
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +28,9 @@ from mkdocs.utils.templates import TemplateContext
 from casebook.cli import schemas
 from casebook.export import write_exports
 from casebook.index import build_index
+from casebook.live import LiveSite, Update
 from casebook.markup import ANCHOR_ID, to_html
-from casebook.render import render_assets, render_site
+from casebook.render import render_assets, render_processes, render_site
 from casebook.search import SearchIndexError, SiteIndexer, index_site
 from casebook.validate import Corpus, check
 
@@ -63,8 +67,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self._previous: dict[str, str] = {}
         self._indexer: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._pending: Path | None = None
+        self._pending: tuple[Path, Update | None] | None = None
         self._streaming: SiteIndexer | None = None
+        self._live: LiveSite | None = None
+        self._update: Update | None = None
+        self._trigger: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether we serve (and dirty-rebuild) or build once."""
@@ -87,10 +94,19 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Validate the records and add every generated page; stop the build on errors."""
-        corpus = check([self._cases], cwd=self._root)
+        if self._serving:
+            if self._live is None:
+                self._live = LiveSite(self._cases, self._root, (PACKAGE / "templates",))
+            update = self._live.update()
+            corpus, index, pages = update.corpus, update.index, update.pages
+            self._update = update
+        else:
+            corpus = check([self._cases], cwd=self._root)
+            index = None if corpus.errors else build_index(corpus)
+            pages = render_site(index, processes=render_processes()) if index is not None else {}
         for d in corpus.warnings:
             log.warning(d.format())
-        if corpus.errors:
+        if corpus.errors or index is None:
             for d in corpus.errors:
                 log.error(d.format())
             raise PluginError(
@@ -98,8 +114,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 "上の各行の指示に従って直してください（`casebook check` でも確かめられます）。"
             )
         self._corpus = corpus
-        index = build_index(corpus)
-        pages = render_site(index)
         for path, text in render_assets(index, config.site_url or "", config.site_name).items():
             files.append(File.generated(config, path, content=text))
         self._sources = {}
@@ -165,10 +179,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         """Write the data exports, then index the built site with Pagefind (extended)."""
         site = Path(config.site_dir)
         if self._serving:
-            # While serving, the edited page is served at once; exports and the search index follow
-            # in the background. Saves that arrive while indexing are coalesced into one more run.
+            # While serving, the edited page is served at once; the rest of the site, the exports and
+            # the search index follow in the background. Saves that arrive meanwhile are coalesced.
             with self._lock:
-                self._pending = site
+                self._pending = (site, self._update)
                 if self._indexer is not None:  # the running worker picks the new build up
                     return
                 self._indexer = threading.Thread(target=self._finish_pending, daemon=True)
@@ -179,11 +193,20 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
     def _finish_pending(self) -> None:
         while True:
             with self._lock:
-                site, self._pending = self._pending, None
-                if site is None:
+                job, self._pending = self._pending, None
+                if job is None:
                     self._indexer = None  # cleared under the lock, so no build is ever left unindexed
                     return
+            site, update = job
+            if update is not None and self._live is not None and self._live.complete(update):
+                self._request_rebuild()  # the next build serves every page; exports and search follow it
+                continue
             self._finish_site(site)
+
+    def _request_rebuild(self) -> None:
+        # A file in a folder the server watches: the public way to ask `mkdocs serve` for a build.
+        if self._trigger is not None:
+            (self._trigger / "complete").write_text(str(time.time_ns()), encoding="utf-8")
 
     def _finish_site(self, site: Path, strict: bool = False) -> None:
         if self._corpus is not None:
@@ -201,11 +224,19 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         log.info(f"検索索引: {stats.pages} ページ、{stats.bytes / 1024:.0f} KiB、{stats.seconds:.1f} 秒")
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
-        """Rebuild when a record, the taxonomy or a template changes."""
+        """Rebuild when a record, the taxonomy or a template changes, or when the full render is ready."""
         server.watch(str(self._cases))
         server.watch(str(PACKAGE / "templates"))
         server.watch(str(PACKAGE / "assets"))
+        if self._trigger is None:
+            self._trigger = Path(tempfile.mkdtemp(prefix="casebook-serve-"))
+        server.watch(str(self._trigger))
         return server
+
+    def on_shutdown(self) -> None:
+        if self._trigger is not None:
+            shutil.rmtree(self._trigger, ignore_errors=True)
+            self._trigger = None
 
 
 def _render_generated(page: Page, config: MkDocsConfig, files: Files) -> None:

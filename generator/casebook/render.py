@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import functools
 import json
+import multiprocessing
+import os
 import re
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -205,12 +208,56 @@ def environment(index: SiteIndex) -> Environment:
     return env
 
 
-def render_site(index: SiteIndex) -> dict[str, Page]:
-    """Every generated page, keyed by its path under docs/ (e.g. `cases/goka.md`)."""
+_SHARED: SiteIndex | None = None
+"""The index a forked render worker inherits (set just before forking)."""
+
+
+def render_processes() -> int:
+    """Processes for a full render: two where the machine has them (see `render_site`)."""
+    return min(2, os.cpu_count() or 1)
+
+
+def _part(path: str, parts: int) -> int:
+    return zlib.crc32(path.encode("utf-8")) % parts
+
+
+def _render_part(part: int, parts: int) -> dict[str, Page]:
+    assert _SHARED is not None
+    return render_site(_SHARED, only=lambda path: _part(path, parts) == part)
+
+
+def render_site(
+    index: SiteIndex, only: Collection[str] | Callable[[str], bool] | None = None, *, processes: int = 1
+) -> dict[str, Page]:
+    """Every generated page, keyed by its path under docs/ (e.g. `cases/goka.md`), in path order.
+
+    `only` limits rendering to those paths (`mkdocs serve` renders a saved record's own page first).
+    `processes` > 1 renders parts of the site in forked workers: a build has a second core idle
+    until MkDocs starts writing pages, and rendering is pure, so the parts cannot disagree.
+    """
+    if processes > 1 and only is None and "fork" in multiprocessing.get_all_start_methods():
+        global _SHARED
+        _SHARED = index
+        try:
+            with multiprocessing.get_context("fork").Pool(processes - 1) as pool:
+                parts = [pool.apply_async(_render_part, (part, processes)) for part in range(1, processes)]
+                pages = _render_part(0, processes)
+                for result in parts:
+                    pages.update(result.get())
+        finally:
+            _SHARED = None
+        return dict(sorted(pages.items()))
     env = environment(index)
-    pages: dict[str, Page] = {}
+    pages = {}
+
+    def want(path: str) -> bool:
+        if only is None:
+            return True
+        return only(path) if callable(only) else path in only
 
     def put(path: str, template: str, source: str | None = None, **context: object) -> None:
+        if not want(path):
+            return
         text = env.get_template(template).render(here=page_url(path), index=index, **context)
         pages[path] = Page(_tidy(text), source)
 
@@ -275,40 +322,49 @@ def render_site(index: SiteIndex) -> dict[str, Page]:
         put(f"voices/{rv.id}.md", "voice.md.j2", source=rv.path, rv=rv)
     for rv in dialogues:
         put(f"dialogues/{rv.id}.md", "dialogue.md.j2", source=rv.path, rv=rv)
-    put("updates/index.md", "updates.md.j2", items=updates(index))
+    if want("updates/index.md"):
+        put("updates/index.md", "updates.md.j2", items=updates(index))
     put("data/index.md", "data.md.j2")
     put("print/index.md", "print.md.j2")
     put("roadmaps/index.md", "roadmaps_index.md.j2", roadmaps=index.roadmaps)
     for rm in index.roadmaps:
         put(f"roadmaps/{rm.id}.md", "roadmap.md.j2", source=rm.path, rv=rm)
-    put("timelines/index.md", "timelines.md.j2", years=timeline_entries(index))
-    questions = [
-        (
-            field.replace("_", "-"),
-            question,
-            [
-                (v, getattr(v.case.interview, field))
-                for v in index.cases
-                if v.case.interview and getattr(v.case.interview, field)
-            ],
-        )
-        for field, question in INTERVIEW_QUESTIONS
-    ]
+    if want("timelines/index.md"):
+        put("timelines/index.md", "timelines.md.j2", years=timeline_entries(index))
+    if not want("compare/index.md") and not any(
+        want(f"compare/{field.replace('_', '-')}.md") for field, _q in INTERVIEW_QUESTIONS
+    ):
+        questions: list[tuple[str, str, list[tuple[CaseView, str]]]] = []
+    else:
+        questions = [
+            (
+                field.replace("_", "-"),
+                question,
+                [
+                    (v, getattr(v.case.interview, field))
+                    for v in index.cases
+                    if v.case.interview and getattr(v.case.interview, field)
+                ],
+            )
+            for field, question in INTERVIEW_QUESTIONS
+        ]
     put("compare/index.md", "compare_index.md.j2", questions=[(slug, q, len(rows)) for slug, q, rows in questions])
     kinds = [g.label for g in index.kinds if g.count]
     bands = [g.label for g in index.bands]
     for slug, question, rows in questions:
         put(f"compare/{slug}.md", "compare_question.md.j2", question=question, rows=rows, kinds=kinds, bands=bands)
-    keywords = keyword_counts(index)
-    put("compare/matrix.md", "compare_matrix.md.j2", keywords=[kc for kc in keywords if kc[0].cases])
-    put("overview/index.md", "overview.md.j2", keywords=keywords, **_pictures(index, keywords))
+    if want("compare/matrix.md") or want("overview/index.md"):
+        keywords = keyword_counts(index)
+        put("compare/matrix.md", "compare_matrix.md.j2", keywords=[kc for kc in keywords if kc[0].cases])
+        if want("overview/index.md"):
+            put("overview/index.md", "overview.md.j2", keywords=keywords, **_pictures(index, keywords))
     put("frameworks/index.md", "frameworks_index.md.j2")
     for fv in index.frameworks:
         put(f"frameworks/{fv.framework.slug}.md", "framework.md.j2", fv=fv)
     put("programs/index.md", "programs_index.md.j2")
     for pv in index.programs:
         put(f"programs/{pv.id}.md", "program.md.j2", source=pv.path, pv=pv)
-    return pages
+    return dict(sorted(pages.items()))
 
 
 def render_assets(index: SiteIndex, site_url: str = "", site_name: str = "casebook") -> dict[str, str]:

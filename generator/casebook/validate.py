@@ -355,8 +355,11 @@ def _keyword_collisions(taxonomy: Taxonomy, root: Path, cwd: Path | None) -> lis
     return out
 
 
-def check(paths: Sequence[Path] = (), cwd: Path | None = None) -> Corpus:
-    """Load and validate the whole corpus; report problems only for `paths` (all when empty)."""
+def check(paths: Sequence[Path] = (), cwd: Path | None = None, cache: RecordCache | None = None) -> Corpus:
+    """Load and validate the whole corpus; report problems only for `paths` (all when empty).
+
+    With a `cache`, record files that did not change since the last check are not read again.
+    """
     root = find_root(paths)
     if root is None:
         where = ", ".join(p.as_posix() for p in paths) or "cases"
@@ -378,7 +381,7 @@ def check(paths: Sequence[Path] = (), cwd: Path | None = None) -> Corpus:
     corpus = Corpus(root, taxonomy, diagnostics=problems)
     files = record_files(root)
     for path in files:
-        _load_record(path, root, corpus, cwd)
+        _load_record(path, corpus, cwd, cache)
     _cross_check(corpus)
     for path in sorted((root / "roadmaps").glob("*.yaml")):
         _load_roadmap(path, corpus, cwd)
@@ -396,23 +399,28 @@ def _expand(paths: Sequence[Path]) -> list[Path]:
     return out
 
 
-def _load_record(path: Path, root: Path, corpus: Corpus, cwd: Path | None) -> None:
+def _load_record(path: Path, corpus: Corpus, cwd: Path | None, cache: RecordCache | None) -> None:
     before = len(corpus.diagnostics)
-    _load_record_into(path, corpus, cwd)
+    _load_record_into(path, corpus, cwd, cache)
     if path.stem not in corpus.entries and len(corpus.diagnostics) > before:
         corpus.failed.add(path.stem)
 
 
 def _read(path: Path, corpus: Corpus, cwd: Path | None) -> Document | None:
     """Load a record or roadmap file whose name is a safe id; problems go to the corpus."""
+    doc, problems = _read_file(path, cwd)
+    corpus.diagnostics.extend(problems)
+    return doc
+
+
+def _read_file(path: Path, cwd: Path | None) -> tuple[Document | None, list[Diagnostic]]:
     shown = display_path(path, cwd)
     try:
         doc = load(path, shown)
     except LoadError as exc:
-        corpus.diagnostics.extend(exc.diagnostics)
-        return None
+        return None, exc.diagnostics
     if not _is_safe_id(path.stem):
-        corpus.diagnostics.append(
+        return None, [
             Diagnostic(
                 shown,
                 1,
@@ -421,16 +429,25 @@ def _read(path: Path, corpus: Corpus, cwd: Path | None) -> Document | None:
                 f"ファイル名「{path.name}」は ID に使えません",
                 "ファイル名を半角英小文字・数字・ハイフンだけにしてください（例: goka.yaml）",
             )
-        )
-        return None
-    return doc
+        ]
+    return doc, []
 
 
-def _load_record_into(path: Path, corpus: Corpus, cwd: Path | None) -> None:
-    doc = _read(path, corpus, cwd)
+@dataclass(frozen=True)
+class FileResult:
+    """What one record file gives on its own: its model, or the problems that stopped it."""
+
+    doc: Document | None
+    record: AnyRecord | None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+def read_record(path: Path, cwd: Path | None) -> FileResult:
+    """Load and validate one record file against its model (no cross-file checks). Pure per file."""
+    doc, problems = _read_file(path, cwd)
     if doc is None:
-        return
-    shown, ident = doc.path, path.stem
+        return FileResult(None, None, tuple(problems))
+    shown = doc.path
     kind = doc.data.get("type")
     model = MODELS.get(kind) if isinstance(kind, str) else None
     if model is None:
@@ -438,13 +455,47 @@ def _load_record_into(path: Path, corpus: Corpus, cwd: Path | None) -> None:
         guess = closest(str(kind), list(MODELS)) if kind else []
         hint = f"もしかして「{guess[0]}」ですか？" if guess else f"次のいずれかを書いてください: {', '.join(MODELS)}"
         message = f"記録の種類「{kind}」は使えません" if kind else "記録の種類（type:）がありません"
-        corpus.diagnostics.append(Diagnostic(shown, line, col, "type", message, hint))
-        return
+        return FileResult(doc, None, (Diagnostic(shown, line, col, "type", message, hint),))
     try:
         record = model.model_validate(doc.data)
     except ValidationError as exc:
-        corpus.diagnostics.extend(_pydantic_diagnostics(exc, doc, (), _field_names(model)))
+        return FileResult(doc, None, tuple(_pydantic_diagnostics(exc, doc, (), _field_names(model))))
+    return FileResult(doc, record)  # type: ignore[arg-type]
+
+
+class RecordCache:
+    """Per-file results of `read_record`, reused while a file keeps its size, mtime and inode.
+
+    `mkdocs serve` checks the corpus on every save; with the cache only the saved file is read again.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[tuple[Path, str], tuple[tuple[int, int, int], FileResult]] = {}
+        self.reads = 0
+        """Files actually read (not served from the cache), for tests and benchmarks."""
+
+    def read(self, path: Path, cwd: Path | None) -> FileResult:
+        try:
+            st = path.stat()
+        except OSError:
+            return read_record(path, cwd)
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        key = (path, str(cwd))
+        cached = self._files.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        self.reads += 1
+        result = read_record(path, cwd)
+        self._files[key] = (stamp, result)
+        return result
+
+
+def _load_record_into(path: Path, corpus: Corpus, cwd: Path | None, cache: RecordCache | None = None) -> None:
+    result = cache.read(path, cwd) if cache is not None else read_record(path, cwd)
+    corpus.diagnostics.extend(result.diagnostics)
+    if result.record is None or result.doc is None:
         return
+    shown, ident = result.doc.path, path.stem
     if ident in corpus.entries:
         other = corpus.entries[ident].path
         corpus.diagnostics.append(
@@ -458,7 +509,7 @@ def _load_record_into(path: Path, corpus: Corpus, cwd: Path | None) -> None:
             )
         )
         return
-    corpus.entries[ident] = Entry(ident, shown, record, doc)  # type: ignore[arg-type]
+    corpus.entries[ident] = Entry(ident, shown, result.record, result.doc)
 
 
 def _load_roadmap(path: Path, corpus: Corpus, cwd: Path | None) -> None:
