@@ -11,6 +11,7 @@ from casebook.render import page_url, relative, render_site
 from casebook.validate import check
 
 SAMPLE = Path(__file__).resolve().parent / "sample"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +62,13 @@ def test_page_urls() -> None:
     assert page_url("index.md") == ""
     assert page_url("cases/index.md") == "cases/"
     assert page_url("cases/goka.md") == "cases/goka/"
+
+
+def test_parallel_render_matches_a_single_process_page_for_page_and_in_order() -> None:
+    index = build_index(check([ROOT / "cases"]))
+    single = render_site(index)
+    assert list(render_site(index, processes=2).items()) == list(single.items())
+    order: list[str] = []
+    subset = render_site(index, only={"cases/goka.md", "keywords/ojt.md"}, order=order)
+    assert list(subset) == ["cases/goka.md", "keywords/ojt.md"]
+    assert order == list(single)  # every page's place, rendered or not

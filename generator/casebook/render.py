@@ -221,15 +221,22 @@ def _part(path: str, parts: int) -> int:
     return zlib.crc32(path.encode("utf-8")) % parts
 
 
-def _render_part(part: int, parts: int) -> dict[str, Page]:
+def _render_part(part: int, parts: int, order: list[str] | None = None) -> dict[str, Page]:
     assert _SHARED is not None
-    return render_site(_SHARED, only=lambda path: _part(path, parts) == part)
+    return render_site(_SHARED, only=lambda path: _part(path, parts) == part, order=order)
 
 
 def render_site(
-    index: SiteIndex, only: Collection[str] | Callable[[str], bool] | None = None, *, processes: int = 1
+    index: SiteIndex,
+    only: Collection[str] | Callable[[str], bool] | None = None,
+    *,
+    processes: int = 1,
+    order: list[str] | None = None,
 ) -> dict[str, Page]:
-    """Every generated page, keyed by its path under docs/ (e.g. `cases/goka.md`), in path order.
+    """Every generated page, keyed by its path under docs/ (e.g. `cases/goka.md`).
+
+    Pages come in site order (home, cases, keywords, …); `order`, when given, receives that order
+    for every page, rendered or not.
 
     `only` limits rendering to those paths (`mkdocs serve` renders a saved record's own page first).
     `processes` > 1 renders parts of the site in forked workers: a build has a second core idle
@@ -241,16 +248,23 @@ def render_site(
         try:
             with multiprocessing.get_context("fork").Pool(processes - 1) as pool:
                 parts = [pool.apply_async(_render_part, (part, processes)) for part in range(1, processes)]
-                pages = _render_part(0, processes)
+                canonical: list[str] = []
+                pages = _render_part(0, processes, canonical)
                 for result in parts:
                     pages.update(result.get())
         finally:
             _SHARED = None
-        return dict(sorted(pages.items()))
+        # Site order, as a single process makes it: the search index keeps it for equal scores.
+        return {path: pages[path] for path in canonical}
     env = environment(index)
     pages = {}
 
+    recorded: set[str] = set()
+
     def want(path: str) -> bool:
+        if order is not None and path not in recorded:
+            recorded.add(path)
+            order.append(path)
         if only is None:
             return True
         return only(path) if callable(only) else path in only
@@ -364,7 +378,7 @@ def render_site(
     put("programs/index.md", "programs_index.md.j2")
     for pv in index.programs:
         put(f"programs/{pv.id}.md", "program.md.j2", source=pv.path, pv=pv)
-    return dict(sorted(pages.items()))
+    return pages
 
 
 def render_assets(index: SiteIndex, site_url: str = "", site_name: str = "casebook") -> dict[str, str]:

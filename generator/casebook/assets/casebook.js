@@ -174,19 +174,28 @@
       const text = await pagefind.search(query || null, { filters });
       let vocabResults = [];
       let caseIds = new Set();
+      let hubIds = new Set();
       const extra = query ? vocabularyFilter(query) : null;
       if (extra) {
         const vocab = await pagefind.search(null, { filters: { ...filters, ...extra } });
         // Among the records the vocabulary names, cases come first: they are what readers came for.
         const cases = await pagefind.search(null, { filters: { ...filters, all: [...extra.all, { type: "事例" }] } });
+        // Next, the term's own page (the keyword's or the challenge's), which gathers everything on it.
+        const hubs = await pagefind.search(null, {
+          filters: { ...filters, all: [...extra.all, { any: [{ type: "キーワード" }, { type: "課題" }] }] },
+        });
         vocabResults = vocab.results;
         caseIds = new Set(cases.results.map((r) => r.id));
+        hubIds = new Set(hubs.results.map((r) => r.id));
       }
       if (mine !== generation) return;
 
       const textIds = new Set(text.results.map((r) => r.id));
       const vocabIds = new Set(vocabResults.map((r) => r.id));
-      const vocabFirst = (results) => [...results.filter((r) => caseIds.has(r.id)), ...results.filter((r) => !caseIds.has(r.id))];
+      // Cases, then hub pages, then the rest; stable, so Pagefind's order holds within each group
+      // and the order of pages in the index never decides what comes first.
+      const rank = (r) => (caseIds.has(r.id) ? 0 : hubIds.has(r.id) ? 1 : 2);
+      const vocabFirst = (results) => [0, 1, 2].flatMap((g) => results.filter((r) => rank(r) === g));
       ordered = [
         ...vocabFirst(text.results.filter((r) => vocabIds.has(r.id))),
         ...vocabFirst(vocabResults.filter((r) => !textIds.has(r.id))),
