@@ -501,7 +501,7 @@ def build_index(corpus: Corpus) -> SiteIndex:
         challenge_groups=list(groups.items()),
         regions=_regions(cases, others),
         kinds=[
-            Group(kind.value, slug, [v for v in cases if v.case.organization.kind is kind], url=f"sizes/#{slug}")
+            Group(kind.value, slug, [v for v in cases if v.case.organization.kind is kind], url=f"sizes/{slug}/")
             for kind, slug in KIND_SLUGS.items()
         ],
         bands=_bands(cases),
@@ -667,7 +667,7 @@ def _bands(cases: list[CaseView]) -> list[Group]:
         if c.band is not None:
             members[c.band].append(c)
     return [
-        Group(band, f"band-{i + 1}", members[band], url=f"sizes/#band-{i + 1}")
+        Group(band, f"band-{i + 1}", members[band], url=f"sizes/band-{i + 1}/")
         for i, band in enumerate(BAND_ORDER)
         if members.get(band)
     ]

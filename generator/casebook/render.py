@@ -309,6 +309,19 @@ def render_site(
                     others=pref.others,
                 )
     put("sizes/index.md", "sizes.md.j2")
+    # One page per 団体区分 and per population band: at thousands of cases one page of them all is unusable.
+    for eyebrow, groups in (("規模・団体区分", [g for g in index.kinds if g.count]), ("規模・人口規模", index.bands)):
+        for g in groups:
+            put(
+                f"sizes/{g.slug}.md",
+                "group.md.j2",
+                group=g,
+                title=g.label,
+                heading=g.label,
+                eyebrow=eyebrow,
+                description="",
+                others=[],
+            )
     put("challenges/index.md", "challenges_index.md.j2")
     for cv in index.challenges:
         put(f"challenges/{cv.challenge.slug}.md", "challenge.md.j2", cv=cv)
