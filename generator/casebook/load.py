@@ -81,7 +81,8 @@ class _Composer(yaml.SafeLoader):
 
 
 _SLOW = object()
-_FastLoader = getattr(yaml, "CSafeLoader", None)
+# CBaseLoader: libyaml without implicit type resolution, which we never use (scalars stay strings).
+_FastLoader = getattr(yaml, "CBaseLoader", None)
 
 
 def _compose_fast(text: str) -> Any:

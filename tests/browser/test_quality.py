@@ -65,14 +65,18 @@ def test_html_is_valid_apart_from_materials_known_markup(built_site: Path) -> No
     assert len(files) >= 30
 
 
-def test_no_serious_accessibility_violations(browser: Any, built_site: Path) -> None:
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violations(browser: Any, built_site: Path, scheme: str) -> None:
+    # Material follows the reader's system setting (prefers-color-scheme): check both palettes.
     axe = _tool(AXE).read_text(encoding="utf-8")
     problems = []
     with serve(built_site) as base:
-        page = browser.new_page()
+        page = browser.new_page(color_scheme=scheme)
         for url in page_types():
             page.goto(base + url)
             page.wait_for_load_state("networkidle")
+            expected = "slate" if scheme == "dark" else "default"
+            assert page.evaluate("document.body.dataset.mdColorScheme") == expected, url
             page.add_script_tag(content=axe)
             result = page.evaluate("() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})")
             for v in result["violations"]:
