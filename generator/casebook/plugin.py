@@ -64,7 +64,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self._corpus: Corpus | None = None
         self._serving = False
         self._dirty = False
-        self._previous: dict[str, str] = {}
         self._indexer: threading.Thread | None = None
         self._lock = threading.Lock()
         self._pending: tuple[Path, Update | None] | None = None
@@ -97,6 +96,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         if self._serving:
             if self._live is None:
                 self._live = LiveSite(self._cases, self._root, (PACKAGE / "templates",))
+            before = self._live.served  # what the last build served, for `--dirty`
             update = self._live.update()
             corpus, index, pages = update.corpus, update.index, update.pages
             self._update = update
@@ -104,6 +104,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             corpus = check([self._cases], cwd=self._root)
             index = None if corpus.errors else build_index(corpus)
             pages = render_site(index, processes=render_processes()) if index is not None else {}
+            before = {}
         for d in corpus.warnings:
             log.warning(d.format())
         if corpus.errors or index is None:
@@ -124,12 +125,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 log.warning(f"docs/{path} は生成ページと同じ場所にあるため、生成ページで置き換えます")
                 files.remove(existing)
             generated = File.generated(config, path, content=page.markdown)
-            if self._serving and self._dirty:
+            if self._dirty and before.get(path) == page:
                 # `mkdocs serve --dirty`: a generated page whose Markdown did not change keeps its HTML,
                 # so saving one record re-renders only the pages that record appears on.
-                if self._previous.get(path) == page.markdown:
-                    generated.is_modified = lambda: False  # type: ignore[method-assign]
-                self._previous[path] = page.markdown
+                generated.is_modified = lambda: False  # type: ignore[method-assign]
             files.append(generated)
             if page.source:
                 self._sources[path] = page.source
