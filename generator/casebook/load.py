@@ -248,6 +248,7 @@ _YAML_PROBLEMS = (
     ("indentation indicator in the range", "「|」「>」の後の字下げの数字は 1〜9 です"),
     ("block scalar", "「|」「>」の行には本文を書けません（本文は次の行から）"),
     ("expected the node content", "値がありません（「-」「:」の後や、[ ] { } の中を確かめてください）"),
+    ("incompatible YAML document", "「%YAML」の版が違います（「%YAML」の行を消してください）"),
     ("directive", "「%」で始まる指示（%YAML・%TAG）は使えません"),
     ("tag", "タグ（!）の書き方が正しくありません（タグは使えません）"),
     ("anchor", "「&」の後にはアンカー名（英数字）が必要です（値が「&」で始まるときは引用符で囲みます）"),

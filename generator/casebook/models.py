@@ -110,21 +110,23 @@ def _text(value: str) -> str:
 
 def _number(value: object) -> object:
     """A figure as the source states it: a finite int or decimal, never NaN, infinity or 1e309."""
-    shown = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else str(value)
     if isinstance(value, str):
+        shown = unicodedata.normalize("NFKC", value).strip()
         if _INTEGER.fullmatch(shown):
             value = int(shown)
         elif _DECIMAL.fullmatch(shown):
             value = float(shown)
         elif shown.lower().lstrip("+-") not in _NOT_A_NUMBER:
             raise PydanticCustomError("number", "数値を書いてください（「{value}」）", {"value": shown[:40]})
-    if isinstance(value, bool):
-        raise PydanticCustomError("number", "数値を書いてください（「{value}」）", {"value": shown})
+    elif isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PydanticCustomError("number", "数値を書いてください")
+    else:
+        shown = str(value)
     if isinstance(value, str) or (isinstance(value, float) and not math.isfinite(value)):
         raise PydanticCustomError(
             "number", "「{value}」は数として使えません（非数・無限大は書けません）", {"value": shown}
         )
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > FIGURE_MAX:
+    if abs(value) > FIGURE_MAX:
         raise PydanticCustomError("number", "「{value}」は大きすぎます（10 の 15 乗まで）", {"value": shown[:40]})
     return value
 
