@@ -24,11 +24,18 @@ import unicodedata
 _NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
     f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17)
 )
-FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u206f"
-    f"\ufff9-\ufffb\ud800-\udfff{_NONCHARACTERS}]"
+_FORBIDDEN = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u206f"
+    f"\ufff9-\ufffb\ud800-\udfff{_NONCHARACTERS}"
 )
-_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\r]")
+_INVISIBLE_CHARS = "\u200b-\u200d\u2060\ufeff\r"
+FORBIDDEN = re.compile(f"[{_FORBIDDEN}]")
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+_MAYBE_SPECIAL = re.compile(
+    f"[{_FORBIDDEN[: -len(_NONCHARACTERS)]}\ufdd0-\ufdef\ufffe\uffff{_INVISIBLE_CHARS}\U00010000-\U0010ffff]"
+)
+"""A fast superset of FORBIDDEN and the invisible characters: a class that lists the 32 astral
+noncharacters one by one is slow in `re`, so any astral character goes on to the exact check."""
 _NAMES = {
     "\x00": "ヌル文字",
     "\x09": "タブ",
@@ -74,6 +81,13 @@ def name(ch: str) -> str:
     else:
         label = "非文字"
     return f"U+{code:04X}（{label}）"
+
+
+def plain(text: str) -> bool:
+    """No forbidden and no invisible character: the text is used as it is (the usual case, made fast)."""
+    if text.isascii():  # keys, ids, dates, codes: a flag Python keeps on every str
+        return text.isprintable()
+    return _MAYBE_SPECIAL.search(text) is None or not (FORBIDDEN.search(text) or _INVISIBLE.search(text))
 
 
 def _pictograph(ch: str) -> bool:

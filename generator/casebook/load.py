@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import errno
+import functools
 import os
 import re
 from bisect import bisect_right
@@ -19,7 +20,7 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from casebook.chars import FORBIDDEN, clean, name
+from casebook.chars import FORBIDDEN, clean, name, plain
 from casebook.diagnostics import Diagnostic
 
 MAX_BYTES = 256 * 1024
@@ -126,16 +127,16 @@ def _error(path: str, line: int, col: int, message: str, hint: str) -> LoadError
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Source:
     """The decoded text and where its lines start, to turn parser marks and offsets into line:col."""
 
     text: str
-    starts: tuple[int, ...]
 
-    @classmethod
-    def of(cls, text: str) -> _Source:
-        return cls(text, (0, *(m.end() for m in _LINE_END.finditer(text))))
+    @functools.cached_property
+    def starts(self) -> tuple[int, ...]:
+        # Only a file with a problem needs them.
+        return (0, *(m.end() for m in _LINE_END.finditer(self.text)))
 
     def offset(self, mark: yaml.Mark) -> int:
         return self.starts[min(mark.line, len(self.starts) - 1)] + mark.column
@@ -316,7 +317,7 @@ def parse(raw: bytes, path: str, max_bytes: int = MAX_BYTES) -> Document:
     if len(raw) > max_bytes:
         raise _too_big(path, len(raw), max_bytes)
     text = _decode(raw, path)
-    src = _Source.of(text)
+    src = _Source(text)
     _refuse_characters(src, path)
     try:
         root = _compose_fast(text)
@@ -416,6 +417,8 @@ class _Walk:
 
     def report(self, node: Node, loc: Path_, value: str) -> str | None:
         """`value` as data: None (and a problem at the character) when it holds a forbidden character."""
+        if plain(value):
+            return value
         bad = FORBIDDEN.search(value)
         if bad is None:
             return clean(value)

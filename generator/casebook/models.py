@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from casebook.chars import FORBIDDEN, clean, name
+from casebook.chars import FORBIDDEN, clean, name, plain
 from casebook.dates import parse_date
 from casebook.municipality import PREFECTURES, OrgKind, code_problem
 
@@ -96,6 +96,8 @@ def _slug(value: str) -> str:
 def _text(value: str) -> str:
     # Controls, separators, bidi controls and noncharacters break the feed and front matter or make
     # text read differently from what it is (casebook.chars); invisible characters are dropped.
+    if plain(value):
+        return unicodedata.normalize("NFC", value).strip()
     if bad := FORBIDDEN.search(value):
         raise PydanticCustomError(
             "text",
