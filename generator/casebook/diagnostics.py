@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -53,6 +54,20 @@ def _data(text: str) -> str:
 def _property(text: str) -> str:
     """A workflow command's property value (escapeProperty): `:` and `,` would end it early."""
     return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_OS_REASONS = {
+    errno.ENOENT: "ファイルがありません",
+    errno.EACCES: "読み取りの権限がありません",
+    errno.EPERM: "読み取りの権限がありません",
+    errno.EISDIR: "フォルダです",
+    errno.ELOOP: "シンボリックリンクが循環しています",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """The OS's reason in Japanese (strerror is in the system's language, usually English)."""
+    return _OS_REASONS.get(exc.errno or 0, f"OS のエラー番号 {exc.errno}")
 
 
 def display_path(path: Path, root: Path | None = None) -> str:

@@ -7,7 +7,6 @@ Scalars stay strings (the models decide their types), which keeps YAML 1.1 surpr
 from __future__ import annotations
 
 import ast
-import errno
 import functools
 import os
 import re
@@ -21,7 +20,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from casebook.chars import FORBIDDEN, clean, name, plain
-from casebook.diagnostics import Diagnostic
+from casebook.diagnostics import Diagnostic, os_reason
 
 MAX_BYTES = 256 * 1024
 """A record is a page of text; anything bigger is a mistake (or an attack) and is refused."""
@@ -388,23 +387,9 @@ def load(path: Path, display: str | None = None, max_bytes: int = MAX_BYTES) -> 
                 raise _too_big(shown, os.fstat(fh.fileno()).st_size, max_bytes)
     except OSError as exc:
         raise _error(
-            shown, 1, 1, f"ファイルを読めません（{_os_reason(exc)}）", "パスと読み取り権限を確かめてください"
+            shown, 1, 1, f"ファイルを読めません（{os_reason(exc)}）", "パスと読み取り権限を確かめてください"
         ) from None
     return parse(raw, shown, max_bytes)
-
-
-_OS_REASONS = {
-    errno.ENOENT: "ファイルがありません",
-    errno.EACCES: "読み取りの権限がありません",
-    errno.EPERM: "読み取りの権限がありません",
-    errno.EISDIR: "フォルダです",
-    errno.ELOOP: "シンボリックリンクが循環しています",
-}
-
-
-def _os_reason(exc: OSError) -> str:
-    """The OS's reason in Japanese (strerror is in the system's language, usually English)."""
-    return _OS_REASONS.get(exc.errno or 0, f"OS のエラー番号 {exc.errno}")
 
 
 @dataclass(frozen=True)

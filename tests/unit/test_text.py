@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
+from casebook.cli import main
 from casebook.dates import parse_date
 from casebook.diagnostics import Diagnostic, Severity
 from casebook.load import MAX_BYTES, LoadError, load, parse
@@ -195,3 +196,22 @@ def test_full_width_spaces_used_as_yaml_spaces_are_named(raw: str, where: tuple[
 def test_full_width_space_inside_text_is_text() -> None:
     doc = parse("summary: |\n  \u3000本町では、職員が教え合う。\ntitle: 第1回\u3000研修\n".encode(), "x.yaml")
     assert doc.data == {"summary": "\u3000本町では、職員が教え合う。\n", "title": "第1回\u3000研修"}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["check", "--format", "x"], ["bogus"], ["new", "--page", "abc"], ["check", "--bogus"], ["report", "--older-than"]],
+)
+def test_usage_errors_are_japanese(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    line = next(line for line in capsys.readouterr().err.splitlines() if "使い方の誤り" in line)
+    assert not re.search(r"[A-Za-z]+ [A-Za-z]+", re.sub(r"'[^']*'", "", line)), line
+
+
+def test_unreadable_files_are_explained_in_japanese(tmp_path: Path) -> None:
+    for path, reason in ((tmp_path, "フォルダです"), (tmp_path / "none.yaml", "ファイルがありません")):
+        with pytest.raises(LoadError) as info:
+            load(path, "x.yaml")
+        assert info.value.diagnostics[0].message == f"ファイルを読めません（{reason}）"
