@@ -51,6 +51,12 @@ would turn growth or an old census figure into a false error, so only these two 
 
 PAGE_MAX = 9999
 
+SLUG_MAX = 80
+"""IDs become file and folder names of the site (the file stems of records have the same limit)."""
+
+URL_MAX = 2000
+"""Older browsers and proxies on municipal networks cut URLs at about 2,000 characters."""
+
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 _SLUG = re.compile(SLUG_PATTERN)
 _INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
@@ -166,9 +172,16 @@ Short = Annotated[str, AfterValidator(_text), Field(min_length=1, max_length=TIT
 Name = Annotated[str, AfterValidator(_text), Field(min_length=1, max_length=NAME_MAX)]
 Number = Annotated[int | float, BeforeValidator(_number), Field(description="数値（半角。非数・無限大は不可）")]
 Url = Annotated[
-    str, AfterValidator(_text), AfterValidator(_url), Field(description="http:// または https:// で始まる URL")
+    str,
+    Field(max_length=URL_MAX, description="http:// または https:// で始まる URL"),
+    AfterValidator(_text),
+    AfterValidator(_url),
 ]
-Slug = Annotated[str, AfterValidator(_slug), Field(pattern=SLUG_PATTERN, description="半角英小文字・数字・ハイフン")]
+Slug = Annotated[
+    str,
+    AfterValidator(_slug),
+    Field(pattern=SLUG_PATTERN, max_length=SLUG_MAX, description="半角英小文字・数字・ハイフン"),
+]
 Yomi = Annotated[str, AfterValidator(_yomi), Field(description="読み（ひらがな）。五十音順の並べ替えに使います")]
 MunicipalityCode = Annotated[
     str,

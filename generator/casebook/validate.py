@@ -164,7 +164,7 @@ def _explain(err: ErrorDetails, fields: list[str]) -> tuple[str, str]:
         return _explain_choice(name, shown, str(ctx.get("expected", "")))
     if kind in ("string_too_long", "too_long"):  # too_long: the limit of Text-based types (after cleaning)
         limit = ctx.get("max_length")
-        how = "要約してください" if limit == SUMMARY_MAX else "短くしてください（詳しくは本文の項目に書きます）"
+        how = "要約してください" if limit == SUMMARY_MAX else "短くしてください"
         return f"{limit} 字を超えています（{len(shown)} 字）", f"{limit} 字以内に{how}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         bound = next(k for k in _BOUNDS if k in ctx)
@@ -480,9 +480,11 @@ def read_record(path: Path, cwd: Path | None) -> FileResult:
     model = MODELS.get(kind) if isinstance(kind, str) else None
     if model is None:
         line, col = doc.position(("type",)) if "type" in doc.data else (1, 1)
-        guess = closest(str(kind), list(MODELS)) if kind else []
+        guess = closest(kind, list(MODELS)) if isinstance(kind, str) and kind else []
         hint = f"もしかして「{guess[0]}」ですか？" if guess else f"次のいずれかを書いてください: {', '.join(MODELS)}"
         message = f"記録の種類「{kind}」は使えません" if kind else "記録の種類（type:）がありません"
+        if not isinstance(kind, str | None):
+            message = "記録の種類（type:）は文字列 1 つで書いてください"
         return FileResult(doc, None, (Diagnostic(shown, line, col, "type", message, hint),))
     try:
         record = model.model_validate(doc.data)

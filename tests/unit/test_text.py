@@ -13,7 +13,8 @@ from casebook.cli import main
 from casebook.dates import parse_date
 from casebook.diagnostics import Diagnostic, Severity
 from casebook.load import MAX_BYTES, LoadError, load, parse
-from casebook.models import Figure, Keyword, Organization, Text, Url
+from casebook.models import Figure, Keyword, Organization, Slug, Text, Url
+from casebook.validate import read_record
 
 TEXT: TypeAdapter[str] = TypeAdapter(Text)
 
@@ -215,3 +216,18 @@ def test_unreadable_files_are_explained_in_japanese(tmp_path: Path) -> None:
         with pytest.raises(LoadError) as info:
             load(path, "x.yaml")
         assert info.value.diagnostics[0].message == f"ファイルを読めません（{reason}）"
+
+
+def test_ids_and_urls_have_a_maximum_length() -> None:
+    # An id becomes a file name of the site: a 300-character slug would fail the build, not the check.
+    with pytest.raises(ValidationError, match="80"):
+        TypeAdapter(Slug).validate_python("a" * 81)
+    with pytest.raises(ValidationError, match="2000"):
+        TypeAdapter(Url).validate_python("https://example.jp/" + "a" * 2000)
+
+
+def test_a_record_type_that_is_not_text_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("type: [case]\ntitle: x\n", encoding="utf-8")
+    (problem,) = read_record(path, tmp_path).diagnostics
+    assert problem.message == "記録の種類（type:）は文字列 1 つで書いてください"
