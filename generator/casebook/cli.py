@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any, NoReturn
 from pydantic import TypeAdapter
 
 from casebook import __version__
+from casebook.diagnostics import os_reason
 from casebook.models import (
     RECORD_ADAPTER,
     ROADMAP_ADAPTER,
@@ -24,11 +26,27 @@ from casebook.models import (
 )
 from casebook.municipality import OrgKind
 
+_ARGPARSE_MESSAGES = (
+    (r"argument (.+?): invalid choice: (.+?) \(choose from (.+)\)", r"\1 に \2 は使えません（使えるもの: \3）"),
+    (r"argument (.+?): invalid \w+ value: (.+)", r"\1 の値 \2 が正しくありません"),
+    (r"argument (.+?): expected one argument", r"\1 の後に値を 1 つ書いてください"),
+    (r"argument (.+?): not allowed with argument (.+)", r"\1 と \2 は一緒に使えません"),
+    (r"argument (.+?): ignored explicit argument (.+)", r"\1 に値 \2 は付けられません"),
+    (r"unrecognized arguments: (.+)", r"知らない引数です: \1"),
+    (r"the following arguments are required: (.+)", r"次の引数が必要です: \1"),
+    (r"ambiguous option: (.+?) could match (.+)", r"\1 は \2 のどれか分かりません"),
+)
+"""argparse's English errors in Japanese (its help headings stay as Python writes them)."""
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse with Japanese usage errors and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
+        for english, japanese in _ARGPARSE_MESSAGES:
+            if re.fullmatch(english, message):
+                message = re.sub(english, japanese, message)
+                break
         self.print_usage(sys.stderr)
         self.exit(2, f"casebook: 使い方の誤り: {message}\n`casebook --help` で使い方を確かめてください。\n")
 
@@ -228,7 +246,7 @@ def _schema(out: Path) -> int:
         for name, schema in schemas().items():
             (out / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
-        print(f"casebook: {out.as_posix()} に書き込めません（{exc.strerror}）", file=sys.stderr)
+        print(f"casebook: {out.as_posix()} に書き込めません（{os_reason(exc)}）", file=sys.stderr)
         return 1
     print(f"casebook schema: {len(SCHEMAS)} 個の JSON Schema を {out.as_posix()}/ に書き出しました", file=sys.stderr)
     return 0

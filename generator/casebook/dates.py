@@ -131,17 +131,17 @@ def _parse_text(value: str) -> PartialDate:
     # Cached: a corpus repeats the same few thousand dates across pages, feeds and exports.
     text = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
     if m := _ISO.match(text):
-        return _checked(int(m[1]), int(m[2] or 0), int(m[3] or 0), False, value)
+        return _checked(int(m[1]), _part(m[2]), _part(m[3]), False, value)
     if m := _FY.match(text):
-        return _checked(int(m[1] or m[2]), 0, 0, True, value)
+        return _checked(int(m[1] or m[2]), _ABSENT, _ABSENT, True, value)
     if m := _KANJI.match(text) or _ABBREV.match(text.upper()):
         name, _abbr, start = _ERA_BY_KEY[m[1]]
         n = 1 if m[2] == "元" else int(m[2])
         if n == 0:
             raise ValueError(f"「{value}」: {name}0年はありません（元年は 1 年です）")
         year = start.year + n - 1
-        month, day, fiscal = int(m[3] or 0), int(m[4] or 0), bool(m[5])
-        if fiscal and month:
+        month, day, fiscal = _part(m[3]), _part(m[4]), bool(m[5])
+        if fiscal and month != _ABSENT:
             raise ValueError(f"「{value}」: 年度には月を付けられません")
         date = _checked(year, month, day, fiscal, value)
         _check_in_era(date, name, n, start, value)
@@ -149,14 +149,22 @@ def _parse_text(value: str) -> PartialDate:
     raise ValueError(f"「{value}」は日付として読めません（{ACCEPTED_FORMS}）")
 
 
+_ABSENT = -1
+"""A month or day the text leaves out; 0 is a written zero (`2024-00`), which is no month at all."""
+
+
+def _part(digits: str | None) -> int:
+    return _ABSENT if digits is None else int(digits)
+
+
 def _checked(year: int, month: int, day: int, fiscal: bool, raw: object) -> PartialDate:
     if not 1868 <= year <= 2100:
         raise ValueError(f"「{raw}」: 年 {year} は範囲外です（1868〜2100）")
-    if month and not 1 <= month <= 12:
-        raise ValueError(f"「{raw}」: {month}月はありません")
-    if day and not 1 <= day <= calendar.monthrange(year, month)[1]:
+    if month != _ABSENT and not 1 <= month <= 12:
+        raise ValueError(f"「{raw}」: {month}月はありません（月は 1〜12）")
+    if day != _ABSENT and not 1 <= day <= calendar.monthrange(year, month)[1]:
         raise ValueError(f"「{raw}」: {year}年{month}月{day}日はありません")
-    return PartialDate(year, month, day, fiscal)
+    return PartialDate(year, max(month, 0), max(day, 0), fiscal)
 
 
 def _check_in_era(date: PartialDate, name: str, n: int, start: dt.date, raw: object) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+
+from casebook.chars import visible
 
 
 class Severity(StrEnum):
@@ -27,12 +30,12 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
 
     def format(self) -> str:
-        """Compiler-style single line, as DESIGN §8 shows."""
+        """Compiler-style single line, as DESIGN §8 shows; record text cannot drive the terminal."""
         where = f"{self.path}:{self.line}:{self.col}"
         field = f" {self.field}:" if self.field else ""
         hint = f" — {self.hint}" if self.hint else ""
         label = "" if self.severity is Severity.ERROR else " 警告:"
-        return f"{where}:{label}{field} {self.message}{hint}"
+        return visible(f"{where}:{label}{field} {self.message}{hint}")
 
     def format_github(self) -> str:
         """A GitHub Actions workflow command, shown on the changed line of a pull request."""
@@ -40,8 +43,31 @@ class Diagnostic:
         text = f"{self.field}: {self.message}" if self.field else self.message
         if self.hint:
             text += f" — {self.hint}"
-        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{kind} file={self.path},line={self.line},col={self.col}::{text}"
+        return f"::{kind} file={_property(self.path)},line={self.line},col={self.col}::{_data(text)}"
+
+
+def _data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub's toolkit does (escapeData), then made visible."""
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+
+
+def _property(text: str) -> str:
+    """A workflow command's property value (escapeProperty): `:` and `,` would end it early."""
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_OS_REASONS = {
+    errno.ENOENT: "ファイルがありません",
+    errno.EACCES: "読み取りの権限がありません",
+    errno.EPERM: "読み取りの権限がありません",
+    errno.EISDIR: "フォルダです",
+    errno.ELOOP: "シンボリックリンクが循環しています",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """The OS's reason in Japanese (strerror is in the system's language, usually English)."""
+    return _OS_REASONS.get(exc.errno or 0, f"OS のエラー番号 {exc.errno}")
 
 
 def display_path(path: Path, root: Path | None = None) -> str:

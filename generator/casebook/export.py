@@ -34,6 +34,10 @@ FLAT_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 """One row per case; lists are joined with `;` (as the government model does for キーワード)."""
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+"""What makes a spreadsheet read a cell as a formula (OWASP CSV injection), with the full-width forms
+Japanese Excel also accepts when it parses typed-in text."""
+
 GIF_COLUMNS = (
     "タイトル", "事例の場所", "対象組織", "取り組みの概要", "取り組み理由", "目的", "取り組み内容",
     "連絡先", "成果", "学んだこと", "キーワード", "公開日", "最終更新日", "全国地方公共団体コード",
@@ -42,12 +46,16 @@ GIF_COLUMNS = (
 
 
 def records_json(corpus: Corpus) -> str:
-    """Every record, with its id, as JSON (validates against record.schema.json plus `id`)."""
+    """Every record, with its id, as strict JSON (validates against record.schema.json plus `id`).
+
+    `allow_nan=False`: NaN and Infinity are not JSON; the models refuse them, and should one slip
+    through, the export fails instead of writing a file that JSON readers reject.
+    """
     items = [
         {"id": e.id, **e.record.model_dump(mode="json", exclude_none=True)}
         for e in sorted(corpus.entries.values(), key=lambda e: e.id)
     ]
-    return json.dumps({"records": items}, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps({"records": items}, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
 def load_json(text: str) -> dict[str, Any]:
@@ -102,12 +110,20 @@ def flat_rows(corpus: Corpus) -> list[dict[str, str]]:
     return [flat_row(ident, case, labels) for ident, case in _cases(corpus)]
 
 
+def csv_cell(text: str) -> str:
+    """A CSV cell that no spreadsheet runs: OWASP's rule, a leading `'` before a formula start.
+
+    A cell that already starts with `'` gets one too, so load_csv can take exactly one away.
+    """
+    return "'" + text if text.startswith((*FORMULA_START, "'")) else text
+
+
 def _csv(header: Iterable[str], rows: Iterable[Iterable[str]]) -> bytes:
     # Excel opens UTF-8 only with a BOM; CRLF is what it writes itself.
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -124,7 +140,7 @@ def load_csv(data: bytes) -> list[dict[str, str]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader)
     keys = {label: key for key, label in FLAT_COLUMNS}
-    return [{keys[h]: cell for h, cell in zip(header, row, strict=True)} for row in reader]
+    return [{keys[h]: cell.removeprefix("'") for h, cell in zip(header, row, strict=True)} for row in reader]
 
 
 def gif_csv(corpus: Corpus) -> bytes:
@@ -142,7 +158,12 @@ def gif_csv(corpus: Corpus) -> bytes:
 
 
 def cases_xlsx(corpus: Corpus, path: Path) -> None:
-    """cases.xlsx: codes as text (Excel would drop their leading zeros), filters on the header row."""
+    """cases.xlsx: codes as text (Excel would drop their leading zeros), filters on the header row.
+
+    Every cell is a string cell (openpyxl would store `=…` as a formula). A cell that starts like a
+    formula also gets Excel's own apostrophe, the `quotePrefix` style: the text stays as written
+    (no visible `'`, nothing for load_xlsx to strip), and editing the cell does not turn it into one.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -155,6 +176,9 @@ def cases_xlsx(corpus: Corpus, path: Path) -> None:
         cell.font = Font(bold=True)
     for row in flat_rows(corpus):
         sheet.append([row[k] for k, _l in FLAT_COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            cell.data_type = "s"
+            cell.quotePrefix = str(cell.value or "").startswith(FORMULA_START)
     code_column = [k for k, _l in FLAT_COLUMNS].index("code") + 1
     for (cell,) in sheet.iter_rows(min_row=2, min_col=code_column, max_col=code_column):
         cell.number_format = "@"
@@ -188,7 +212,7 @@ def write_exports(corpus: Corpus, folder: Path, schema: dict[str, Any]) -> list[
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "cases.json").write_text(records_json(corpus), encoding="utf-8")
     (folder / "record.schema.json").write_text(
-        json.dumps(schema, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        json.dumps(schema, ensure_ascii=False, indent=1, allow_nan=False) + "\n", encoding="utf-8"
     )
     (folder / "cases.csv").write_bytes(cases_csv(corpus))
     (folder / "cases-gif.csv").write_bytes(gif_csv(corpus))

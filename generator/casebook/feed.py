@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
@@ -12,6 +13,13 @@ from casebook.index import SiteIndex
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_PATH = "feed.xml"
 FEED_SIZE = 50
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 cannot hold even escaped (its `Char` production). The models refuse them;
+the feed drops any that reach it anyway, because one of them makes the whole feed unreadable."""
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -69,19 +77,19 @@ def atom_feed(index: SiteIndex, site_url: str, title: str) -> str:
     items = updates(index)[:FEED_SIZE]
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "ja"})
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = f"{title}（新着・更新）"
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = _xml(f"{title}（新着・更新）")
     ET.SubElement(feed, f"{{{ATOM}}}id").text = base + FEED_PATH if base else "urn:casebook:feed"
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(items[0].updated) if items else _stamp("2026-01-01")
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": base + FEED_PATH if base else FEED_PATH})
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": base + "updates/" if base else "updates/"})
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = title
+    ET.SubElement(author, f"{{{ATOM}}}name").text = _xml(title)
     for item in items:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = f"【{item.kind}】{item.title}（{item.who}）"
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = _xml(f"【{item.kind}】{item.title}（{item.who}）")
         ET.SubElement(entry, f"{{{ATOM}}}id").text = base + item.url if base else f"urn:casebook:{item.url.strip('/')}"
         ET.SubElement(entry, f"{{{ATOM}}}link", {"href": base + item.url if base else item.url})
         ET.SubElement(entry, f"{{{ATOM}}}published").text = _stamp(item.published)
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(item.updated)
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = item.summary
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = _xml(item.summary)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -6,6 +6,7 @@ JSON Schema passes on to the contributor's editor as hover text.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from typing import Annotated, Literal
@@ -17,18 +18,50 @@ from pydantic import (
     ConfigDict,
     Field,
     TypeAdapter,
+    ValidationInfo,
+    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from casebook.chars import FORBIDDEN, clean, name, plain
 from casebook.dates import parse_date
 from casebook.municipality import PREFECTURES, OrgKind, code_problem
 
 SUMMARY_MAX = 300
 """取り組みの概要 is at most 300 characters in the government's case data model."""
 
+TITLE_MAX = 100
+"""Titles, headings and labels: one line on a page, in a list, a feed entry and an export cell.
+
+The longest in cases/ is 80 字 (a framework item quoted as its source words it); titles are at most 59.
+"""
+
+NAME_MAX = 50
+"""Names of organisations and people, roles and units: the longest in cases/ is 21 字."""
+
+FIGURE_MAX = 10**15
+"""Figures beyond a thousand trillion are typos; JSON readers in JavaScript lose integers past 2**53."""
+
+POPULATION_MAX = 15_000_000
+"""東京都, the most populous 団体, has about 14.2 million people (2025)."""
+
+MUNICIPALITY_POPULATION_MAX = 4_000_000
+"""横浜市, the most populous 市区町村, has about 3.77 million. Finer bounds per 団体区分 (町, 村, 特別区)
+would turn growth or an old census figure into a false error, so only these two are checked."""
+
+PAGE_MAX = 9999
+
+SLUG_MAX = 80
+"""IDs become file and folder names of the site (the file stems of records have the same limit)."""
+
+URL_MAX = 2000
+"""Older browsers and proxies on municipal networks cut URLs at about 2,000 characters."""
+
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 _SLUG = re.compile(SLUG_PATTERN)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+_NOT_A_NUMBER = {"nan", ".nan", "inf", ".inf", "infinity"}
 
 
 def _date(value: object) -> str:
@@ -67,10 +100,55 @@ def _slug(value: str) -> str:
 
 
 def _text(value: str) -> str:
-    # Bidirectional overrides and control characters make text read differently from what it is.
-    if _CONTROL.search(value):
-        raise PydanticCustomError("text", "制御文字や書字方向を変える文字は使えません")
-    return unicodedata.normalize("NFC", value).strip()
+    # Controls, separators, bidi controls and noncharacters break the feed and front matter or make
+    # text read differently from what it is (casebook.chars); invisible characters are dropped.
+    if plain(value):
+        return unicodedata.normalize("NFC", value).strip()
+    if bad := FORBIDDEN.search(value):
+        raise PydanticCustomError(
+            "text",
+            "「{char}」は使えません（{offset} 文字目）",
+            {"char": name(bad[0]), "offset": bad.start() + 1},
+        )
+    text = unicodedata.normalize("NFC", clean(value)).strip()
+    if not text:
+        raise PydanticCustomError("text", "空にはできません（見えない文字だけが書かれています）")
+    return text
+
+
+def _number(value: object) -> object:
+    """A figure as the source states it: a finite int or decimal, never NaN, infinity or 1e309."""
+    if isinstance(value, str):
+        shown = unicodedata.normalize("NFKC", value).strip()
+        if _INTEGER.fullmatch(shown):
+            value = int(shown)
+        elif _DECIMAL.fullmatch(shown):
+            value = float(shown)
+        elif shown.lower().lstrip("+-") not in _NOT_A_NUMBER:
+            raise PydanticCustomError("number", "数値を書いてください（「{value}」）", {"value": shown[:40]})
+    elif isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PydanticCustomError("number", "数値を書いてください")
+    else:
+        shown = str(value)
+    if isinstance(value, str) or (isinstance(value, float) and not math.isfinite(value)):
+        raise PydanticCustomError(
+            "number", "「{value}」は数として使えません（非数・無限大は書けません）", {"value": shown}
+        )
+    if abs(value) > FIGURE_MAX:
+        raise PydanticCustomError("number", "「{value}」は大きすぎます（10 の 15 乗まで）", {"value": shown[:40]})
+    return value
+
+
+def _population(value: int) -> int:
+    if value < 1:
+        raise PydanticCustomError("population", "人口は 1 人以上です（「{value}」）", {"value": value})
+    if value > POPULATION_MAX:
+        raise PydanticCustomError(
+            "population",
+            "人口 {value} 人は多すぎます（最も多い東京都で約 1,420 万人）",
+            {"value": f"{value:,}"},
+        )
+    return value
 
 
 def _yomi(value: str) -> str:
@@ -90,8 +168,20 @@ DateText = Annotated[
     ),
 ]
 Text = Annotated[str, AfterValidator(_text), Field(min_length=1)]
-Url = Annotated[str, AfterValidator(_url), Field(description="http:// または https:// で始まる URL")]
-Slug = Annotated[str, AfterValidator(_slug), Field(pattern=SLUG_PATTERN, description="半角英小文字・数字・ハイフン")]
+Short = Annotated[str, AfterValidator(_text), Field(min_length=1, max_length=TITLE_MAX)]
+Name = Annotated[str, AfterValidator(_text), Field(min_length=1, max_length=NAME_MAX)]
+Number = Annotated[int | float, BeforeValidator(_number), Field(description="数値（半角。非数・無限大は不可）")]
+Url = Annotated[
+    str,
+    Field(max_length=URL_MAX, description="http:// または https:// で始まる URL"),
+    AfterValidator(_text),
+    AfterValidator(_url),
+]
+Slug = Annotated[
+    str,
+    AfterValidator(_slug),
+    Field(pattern=SLUG_PATTERN, max_length=SLUG_MAX, description="半角英小文字・数字・ハイフン"),
+]
 Yomi = Annotated[str, AfterValidator(_yomi), Field(description="読み（ひらがな）。五十音順の並べ替えに使います")]
 MunicipalityCode = Annotated[
     str,
@@ -113,23 +203,25 @@ class SourceRef(Model):
     """Where in a source document a fact comes from."""
 
     document: Slug = Field(description="資料の ID（cases/sources.yaml に登録）")
-    page: int | None = Field(None, ge=1, description="ページ番号（資料の目次・一覧に書かれた番号）")
-    page_end: int | None = Field(None, ge=1, description="複数ページにわたるときの最後のページ")
-    section: Text | None = Field(None, description="節や見出し（ページ番号がないとき）")
+    page: int | None = Field(None, ge=1, le=PAGE_MAX, description="ページ番号（資料の目次・一覧に書かれた番号）")
+    page_end: int | None = Field(None, ge=1, le=PAGE_MAX, description="複数ページにわたるときの最後のページ")
+    section: Short | None = Field(None, description="節や見出し（ページ番号がないとき）")
     note: Text | None = Field(None, description="出典についての注記（資料内の食い違いなど）")
 
 
 class Link(Model):
     """An external page about the record."""
 
-    title: Text = Field(description="リンクの表示名")
+    title: Short = Field(description="リンクの表示名")
     url: Url
 
 
 class Population(Model):
     """人口 with its reference date (the source's rounding is kept)."""
 
-    value: int = Field(ge=0, description="人口（人）")
+    value: Annotated[int, AfterValidator(_population)] = Field(
+        description="人口（人）", json_schema_extra={"minimum": 1, "maximum": POPULATION_MAX}
+    )
     approximate: bool = Field(False, description="資料が「約」と書いているとき true")
     as_of: DateText | None = Field(None, description="基準日（資料に書かれている場合）")
     note: Text | None = Field(None, description="基準日が分からないときはその旨など")
@@ -138,25 +230,37 @@ class Population(Model):
 class Organization(Model):
     """対象組織: the local government the record is about."""
 
-    name: Text = Field(description="団体名（都道府県名を含めない。例: 五霞町。都道府県は 奈良県）")
+    name: Name = Field(description="団体名（都道府県名を含めない。例: 五霞町。都道府県は 奈良県）")
     prefecture: Literal[PREFECTURES] = Field(description="都道府県名")  # type: ignore[valid-type]
     code: MunicipalityCode
     kind: OrgKind = Field(description="団体区分")
     population: Population | None = None
     yomi: Yomi | None = Field(None, description="団体名の読み（ひらがな）")
 
+    @field_validator("population")
+    @classmethod
+    def _population_fits_kind(cls, value: Population | None, info: ValidationInfo) -> Population | None:
+        kind = info.data.get("kind")
+        if value is not None and kind not in (None, OrgKind.PREFECTURE) and value.value > MUNICIPALITY_POPULATION_MAX:
+            raise PydanticCustomError(
+                "population",
+                "人口 {value} 人は市区町村としては多すぎます（最も多い横浜市で約 377 万人）",
+                {"value": f"{value.value:,}"},
+            )
+        return value
+
 
 class Initiative(Model):
     """One strand of 取り組み内容: a heading and its points."""
 
-    heading: Text
+    heading: Short
     points: list[Text] = Field(default_factory=list)
 
 
 class QA(Model):
     """A question and its answer, in our own words."""
 
-    question: Text
+    question: Short
     answer: Text
 
 
@@ -173,9 +277,9 @@ class Interview(Model):
 class Figure(Model):
     """A number the source states, with its unit and date."""
 
-    label: Text
-    value: int | float
-    unit: Text | None = None
+    label: Short
+    value: Number
+    unit: Name | None = None
     as_of: DateText | None = None
     note: Text | None = None
 
@@ -197,7 +301,7 @@ class SkillLevel(Model):
 class SkillLadder(Model):
     """A skill-level ladder (e.g. 五霞町's レベル1–5)."""
 
-    title: Text
+    title: Short
     target: Text | None = Field(None, description="対象者")
     levels: list[SkillLevel] = Field(min_length=1)
     note: Text | None = None
@@ -209,8 +313,8 @@ class SkillLadder(Model):
 class RecordBase(Model):
     """Fields every record has (GIF 「事例」: キーワード, 公開日, 最終更新日) plus our cross-links."""
 
-    title: Text = Field(description="タイトル")
-    keywords: list[Text] = Field(default_factory=list, description="キーワード（cases/keywords.yaml の表示名か別名）")
+    title: Short = Field(description="タイトル")
+    keywords: list[Short] = Field(default_factory=list, description="キーワード（cases/keywords.yaml の表示名か別名）")
     challenges: list[Slug] = Field(default_factory=list, description="対応する課題の ID（cases/challenges.yaml）")
     programs: list[Slug] = Field(default_factory=list, description="活用した支援制度の ID（cases/programs/）")
     sources: list[SourceRef] = Field(min_length=1, description="出典（資料とページ）")
@@ -242,9 +346,9 @@ class Voice(RecordBase):
     """A practitioner's message (guidebook section 3)."""
 
     type: Literal["voice"]
-    person: Text = Field(description="氏名")
+    person: Name = Field(description="氏名")
     yomi: Yomi | None = None
-    affiliation: Text = Field(description="所属・肩書")
+    affiliation: Short = Field(description="所属・肩書")
     profile: Text | None = Field(None, description="経歴（事実のみ）")
     message: Text = Field(description="メッセージの要旨（自分の言葉で）")
     points: list[Text] = Field(default_factory=list, description="強調している点")
@@ -253,14 +357,14 @@ class Voice(RecordBase):
 class Speaker(Model):
     """A participant of a dialogue."""
 
-    name: Text
-    role: Text
+    name: Name
+    role: Short
 
 
 class Topic(Model):
     """A topic of a dialogue and the points each speaker made."""
 
-    heading: Text
+    heading: Short
     points: list[QA] = Field(default_factory=list, description="question に発言者名、answer に要旨")
 
 
@@ -269,7 +373,7 @@ class Dialogue(RecordBase):
 
     type: Literal["dialogue"]
     date: DateText | None = None
-    place: Text | None = None
+    place: Short | None = None
     speakers: list[Speaker] = Field(min_length=1)
     summary: Text = Field(max_length=SUMMARY_MAX)
     topics: list[Topic] = Field(default_factory=list)
@@ -280,7 +384,7 @@ class Program(RecordBase):
 
     type: Literal["program"]
     yomi: Yomi
-    operator: Text = Field(description="実施主体（例: 総務省）")
+    operator: Short = Field(description="実施主体（例: 総務省）")
     summary: Text = Field(max_length=SUMMARY_MAX)
     details: list[Text] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
@@ -294,7 +398,7 @@ class OtherInitiative(RecordBase):
         description="種類: municipal / prefectural / association / community / national"
     )
     organization: Organization | None = None
-    organizer: Text | None = Field(None, description="主体（団体コードがない組織のとき）")
+    organizer: Short | None = Field(None, description="主体（団体コードがない組織のとき）")
     summary: Text = Field(max_length=SUMMARY_MAX)
     details: list[Text] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
@@ -312,11 +416,11 @@ RECORD_TYPES = ("case", "voice", "dialogue", "program", "initiative")
 class RoadmapStep(Model):
     """One step of a roadmap: what to do, why, and the records that show it done."""
 
-    title: Text = Field(description="ステップの見出し（何をするか、短く）")
+    title: Short = Field(description="ステップの見出し（何をするか、短く）")
     what: Text = Field(description="すること（自分の言葉で）")
     why: Text = Field(description="なぜそうするか（出典の事例から）")
     records: list[Slug] = Field(default_factory=list, description="この段階を実際に行った記録の ID（ファイル名）")
-    keywords: list[Text] = Field(default_factory=list)
+    keywords: list[Short] = Field(default_factory=list)
     programs: list[Slug] = Field(default_factory=list)
     challenges: list[Slug] = Field(default_factory=list)
 
@@ -324,7 +428,7 @@ class RoadmapStep(Model):
 class RoadmapStage(Model):
     """A stage of a roadmap: a few steps with one purpose."""
 
-    title: Text
+    title: Short
     summary: Text | None = None
     steps: list[RoadmapStep] = Field(min_length=1)
 
@@ -333,7 +437,7 @@ class Roadmap(Model):
     """A step-by-step path that cites the cases (cases/roadmaps/*.yaml)."""
 
     type: Literal["roadmap"]
-    title: Text
+    title: Short
     summary: Text = Field(max_length=SUMMARY_MAX)
     audience: Text = Field(description="どんな団体・担当者向けか")
     stages: list[RoadmapStage] = Field(min_length=1)
@@ -351,18 +455,18 @@ ROADMAP_ADAPTER: TypeAdapter[Roadmap] = TypeAdapter(Roadmap)
 class Keyword(Model):
     """A controlled keyword: the label as displayed, its URL slug, reading and spelling variants."""
 
-    label: Text = Field(description="表示名（例: OJT(職場内訓練)）")
+    label: Short = Field(description="表示名（例: OJT(職場内訓練)）")
     slug: Slug
     yomi: Yomi
-    group: Text = Field(description="分類（例: 育成手法）")
+    group: Short = Field(description="分類（例: 育成手法）")
     description: Text
-    aliases: list[Text] = Field(default_factory=list, description="表記ゆれ・別名")
+    aliases: list[Short] = Field(default_factory=list, description="表記ゆれ・別名")
 
 
 class Category(Model):
     """A category of cases (the guidebook's カテゴリ)."""
 
-    label: Text
+    label: Short
     slug: Slug
     yomi: Yomi
     description: Text
@@ -371,12 +475,12 @@ class Category(Model):
 class Challenge(Model):
     """A recurring challenge (課題) that records address."""
 
-    label: Text
+    label: Short
     slug: Slug
     yomi: Yomi
-    group: Text = Field(description="出典の枠組み（例: ICT人財育成の8つの課題）")
+    group: Short = Field(description="出典の枠組み（例: ICT人財育成の8つの課題）")
     description: Text
-    aliases: list[Text] = Field(default_factory=list, description="言い換え・表記ゆれ（検索で使います）")
+    aliases: list[Short] = Field(default_factory=list, description="言い換え・表記ゆれ（検索で使います）")
     sources: list[SourceRef] = Field(min_length=1)
 
 
@@ -384,9 +488,9 @@ class FrameworkItem(Model):
     """One requirement of a talent framework, and the keywords of cases that build it (our mapping)."""
 
     slug: Slug
-    label: Text = Field(description="項目名（出典の表記どおり）")
+    label: Short = Field(description="項目名（出典の表記どおり）")
     description: Text
-    keywords: list[Text] = Field(
+    keywords: list[Short] = Field(
         default_factory=list, description="この力を育てる取り組みのキーワード（当サイトの対応付け）"
     )
 
@@ -395,7 +499,7 @@ class Framework(Model):
     """A framework of what digital talent needs (e.g. seed 000's seven requirements of ICT人財)."""
 
     slug: Slug
-    label: Text
+    label: Short
     yomi: Yomi
     description: Text
     sources: list[SourceRef] = Field(min_length=1)
@@ -406,11 +510,11 @@ class SourceDocument(Model):
     """A source document records cite."""
 
     id: Slug
-    title: Text
-    publisher: Text
+    title: Short
+    publisher: Short
     date: DateText | None = None
-    kind: Text = Field(description="資料の種類（ガイドブック、議事概要など）")
-    file: Text | None = Field(None, description="seeds 内のファイル名")
+    kind: Short = Field(description="資料の種類（ガイドブック、議事概要など）")
+    file: Short | None = Field(None, description="seeds 内のファイル名")
     note: Text | None = None
 
 

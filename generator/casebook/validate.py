@@ -16,6 +16,7 @@ from casebook.diagnostics import Diagnostic, Severity, display_path, sort_key
 from casebook.load import MAX_TAXONOMY_BYTES, Document, LoadError, dotted, load
 from casebook.models import (
     SLUG_PATTERN,
+    SUMMARY_MAX,
     Case,
     Category,
     CategoryList,
@@ -107,49 +108,67 @@ class Corpus:
 _TYPE_WORDS = {"int": "整数", "float": "数値", "str": "文字列", "bool": "true / false"}
 
 
+_FIXED: dict[str, tuple[str, str]] = {
+    "string_type": ("文字列を書いてください", "値を引用符で囲むか、文章をそのまま書いてください"),
+    "string_unicode": ("文字として読めない値です（単独のサロゲートなど）", "その文字を消してください"),
+    "list_type": ("リストで書いてください", "各行を「- 」で始めるか、[a, b] の形で書いてください"),
+    "model_type": ("「項目: 値」の形（マッピング）で書いてください", "下の行を字下げして項目を並べてください"),
+    "string_too_short": ("空にはできません", "少なくとも 1 つ値を書いてください"),
+    "too_short": ("空にはできません", "少なくとも 1 つ値を書いてください"),
+    "int_parsing_size": ("整数の桁が多すぎます", "資料に書かれた数を確かめてください"),
+    "finite_number": ("有限の数を書いてください（非数・無限大は書けません）", "例: 27 や 0.5"),
+}
+_FIXED["model_attributes_type"] = _FIXED["dict_type"] = _FIXED["model_type"]
+_CUSTOM_HINTS = {
+    "date": "例: 2024-10-01、2024-10、令和5年度、R4.2",
+    "code": '総務省の全国地方公共団体コード（6 桁）を引用符つきで書いてください（例: "085421"）',
+    "url": "https:// で始まる URL にしてください",
+    "slug": "半角英小文字・数字・ハイフンだけで書いてください（例: dx-advisor）",
+    "text": "その文字を取り除いてください",
+    "yomi": "例: ごかまち",
+    "number": "資料に書かれた数を半角数字で書いてください（例: 27、0.5、1200000。単位は unit に書きます）",
+    "population": "資料の人口の桁を確かめてください",
+}
+"""Hints for the errors our own validators raise (their messages are already Japanese)."""
+
+
+_BOUNDS = {"ge": "以上に", "gt": "より大きく", "le": "以下に", "lt": "より小さく"}
+
+
+def _quoted(shown: str) -> str:
+    return f"（「{shown[:40]}」）" if shown else ""
+
+
 def _explain(err: ErrorDetails, fields: list[str]) -> tuple[str, str]:
-    """(what is wrong, how to fix it) for one pydantic error."""
+    """(what is wrong, how to fix it) for one pydantic error; always Japanese, never pydantic's English."""
     kind = err["type"]
     ctx: dict[str, Any] = dict(err.get("ctx") or {})
     value = err.get("input")
     name = str(err["loc"][-1]) if err["loc"] else ""
     shown = value if isinstance(value, str) else ""
+    if kind in _FIXED:
+        return _FIXED[kind]
     if kind == "missing":
         return f"必須項目「{name}」がありません", f"「{name}: …」を書き足してください"
     if kind == "extra_forbidden":
         guess = closest(name, fields)
         hint = f"もしかして「{guess[0]}」ですか？" if guess else f"使える項目: {', '.join(fields)}"
         return f"未知の項目「{name}」", hint
-    if kind in ("string_type",):
-        return "文字列を書いてください", "値を引用符で囲むか、文章をそのまま書いてください"
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"整数を書いてください（「{shown}」）", "例: 8000（カンマや「約」「人」は付けません）"
+        return f"整数を書いてください{_quoted(shown)}", "例: 8000（カンマや「約」「人」は付けません）"
     if kind in ("float_parsing", "float_type"):
-        return f"数値を書いてください（「{shown}」）", "例: 27 や 0.5（単位は unit に書きます）"
+        return f"数値を書いてください{_quoted(shown)}", "例: 27 や 0.5（単位は unit に書きます）"
     if kind in ("bool_parsing", "bool_type"):
-        return f"true か false を書いてください（「{shown}」）", "例: approximate: true"
-    if kind == "list_type":
-        return "リストで書いてください", "各行を「- 」で始めるか、[a, b] の形で書いてください"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return "「項目: 値」の形（マッピング）で書いてください", "下の行を字下げして項目を並べてください"
+        return f"true か false を書いてください{_quoted(shown)}", "例: approximate: true"
     if kind in ("literal_error", "enum"):
-        expected = str(ctx.get("expected", ""))
-        options = [o.strip(" '\"") for o in expected.replace(" or ", ",").split(",") if o.strip()]
-        guess = closest(shown, options) if shown else []
-        hint = f"もしかして「{guess[0]}」ですか？" if guess else f"次のいずれかを書いてください: {expected}"
-        if name == "prefecture":
-            hint = (
-                f"もしかして「{guess[0]}」ですか？" if guess else ""
-            ) + "都道府県名は「県」「府」「都」まで書きます（例: 茨城県、京都府、東京都、北海道）"
-        return f"「{shown}」は使えません", hint
-    if kind == "string_too_long":
+        return _explain_choice(name, shown, str(ctx.get("expected", "")))
+    if kind in ("string_too_long", "too_long"):  # too_long: the limit of Text-based types (after cleaning)
         limit = ctx.get("max_length")
-        return f"{limit} 字を超えています（{len(shown)} 字）", f"{limit} 字以内に要約してください"
-    if kind in ("string_too_short", "too_short"):
-        return "空にはできません", "少なくとも 1 つ値を書いてください"
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal"):
-        bound = ctx.get("ge", ctx.get("gt", ctx.get("le")))
-        return f"値「{value}」は範囲外です", f"{'以上' if 'ge' in ctx or 'gt' in ctx else '以下'}の境界: {bound}"
+        how = "要約してください" if limit == SUMMARY_MAX else "短くしてください"
+        return f"{limit} 字を超えています（{len(shown)} 字）", f"{limit} 字以内に{how}"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = next(k for k in _BOUNDS if k in ctx)
+        return f"値「{value}」は範囲外です", f"{ctx[bound]} {_BOUNDS[bound]}してください"
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == SLUG_PATTERN:
             return (
@@ -157,15 +176,24 @@ def _explain(err: ErrorDetails, fields: list[str]) -> tuple[str, str]:
                 "半角英小文字・数字・ハイフンだけで書いてください（例: dx-advisor）",
             )
         return f"「{shown}」は形式に合いません", f"形式: {ctx.get('pattern')}"
-    hints = {
-        "date": "例: 2024-10-01、2024-10、令和5年度、R4.2",
-        "code": '総務省の全国地方公共団体コード（6 桁）を引用符つきで書いてください（例: "085421"）',
-        "url": "https:// で始まる URL にしてください",
-        "slug": "半角英小文字・数字・ハイフンだけで書いてください（例: dx-advisor）",
-        "text": "その文字を取り除いてください",
-        "yomi": "例: ごかまち",
-    }
-    return err["msg"], hints.get(kind, "値を確かめてください")
+    if kind in _CUSTOM_HINTS:
+        return err["msg"], _CUSTOM_HINTS[kind]
+    return (
+        "この項目には書けない値です",
+        "書ける値はエディタの入力補完（JSON Schema）か CONTRIBUTING.md で確かめてください",
+    )
+
+
+def _explain_choice(name: str, shown: str, expected: str) -> tuple[str, str]:
+    """A value outside a fixed list (type, prefecture, 団体区分…): the closest choice, or the list."""
+    options = [o.strip(" '\"") for o in expected.replace(" or ", ",").split(",") if o.strip()]
+    guess = closest(shown, options) if shown else []
+    hint = f"もしかして「{guess[0]}」ですか？" if guess else f"次のいずれかを書いてください: {'、'.join(options)}"
+    if name == "prefecture":
+        hint = (
+            f"もしかして「{guess[0]}」ですか？" if guess else ""
+        ) + "都道府県名は「県」「府」「都」まで書きます（例: 茨城県、京都府、東京都、北海道）"
+    return (f"「{shown}」は使えません" if shown else "ここには文字列で次の値のどれかを書きます"), hint
 
 
 def _pydantic_diagnostics(
@@ -452,9 +480,11 @@ def read_record(path: Path, cwd: Path | None) -> FileResult:
     model = MODELS.get(kind) if isinstance(kind, str) else None
     if model is None:
         line, col = doc.position(("type",)) if "type" in doc.data else (1, 1)
-        guess = closest(str(kind), list(MODELS)) if kind else []
+        guess = closest(kind, list(MODELS)) if isinstance(kind, str) and kind else []
         hint = f"もしかして「{guess[0]}」ですか？" if guess else f"次のいずれかを書いてください: {', '.join(MODELS)}"
         message = f"記録の種類「{kind}」は使えません" if kind else "記録の種類（type:）がありません"
+        if not isinstance(kind, str | None):
+            message = "記録の種類（type:）は文字列 1 つで書いてください"
         return FileResult(doc, None, (Diagnostic(shown, line, col, "type", message, hint),))
     try:
         record = model.model_validate(doc.data)
