@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from casebook.index import build_index
-from casebook.render import page_url, relative, render_site
+from casebook.render import render_site
+from casebook.routes import page_url, relative
 from casebook.validate import check
 
 SAMPLE = Path(__file__).resolve().parent / "sample"
@@ -68,7 +69,5 @@ def test_parallel_render_matches_a_single_process_page_for_page_and_in_order() -
     index = build_index(check([ROOT / "cases"]))
     single = render_site(index)
     assert list(render_site(index, processes=2).items()) == list(single.items())
-    order: list[str] = []
-    subset = render_site(index, only={"cases/goka.md", "keywords/ojt.md"}, order=order)
-    assert list(subset) == ["cases/goka.md", "keywords/ojt.md"]
-    assert order == list(single)  # every page's place, rendered or not
+    subset = render_site(index, only={"keywords/ojt.md", "cases/goka.md"})
+    assert list(subset) == ["cases/goka.md", "keywords/ojt.md"]  # site order, whatever order was asked

@@ -40,6 +40,7 @@ from casebook.municipality import (
     population_band,
     region_of,
 )
+from casebook.routes import url_for
 from casebook.taxonomy import normalize_key
 from casebook.validate import Corpus, Entry
 
@@ -110,7 +111,7 @@ class CaseView:
     @property
     def url(self) -> str:
         """Site path of the page."""
-        return f"cases/{self.id}/"
+        return url_for("case", self.id)
 
     @functools.cached_property
     def keyword_slugs(self) -> frozenset[str]:
@@ -143,11 +144,11 @@ class CaseView:
 
 
 OTHER_KINDS: dict[type, tuple[str, str]] = {
-    OtherInitiative: ("取り組み", "initiatives"),
-    Voice: ("メッセージ", "voices"),
-    Dialogue: ("対談", "dialogues"),
+    OtherInitiative: ("取り組み", "initiative"),
+    Voice: ("メッセージ", "voice"),
+    Dialogue: ("対談", "dialogue"),
 }
-"""Record types besides cases and programs: (種別 shown, URL folder)."""
+"""Record types besides cases and programs: (種別 shown, route kind)."""
 
 INITIATIVE_KINDS = {
     "municipal": "市区町村の取り組み",
@@ -177,7 +178,7 @@ class RecordView:
     @property
     def url(self) -> str:
         """Site path of the page."""
-        return f"{OTHER_KINDS[type(self.record)][1]}/{self.id}/"
+        return url_for(OTHER_KINDS[type(self.record)][1], self.id)
 
     @property
     def title(self) -> str:
@@ -189,6 +190,12 @@ class RecordView:
         """Prefecture of an initiative that belongs to one local government."""
         org = getattr(self.record, "organization", None)
         return org.prefecture if org is not None else None
+
+    @property
+    def org_kind(self) -> OrgKind | None:
+        """団体区分 of an initiative that belongs to one local government."""
+        org = getattr(self.record, "organization", None)
+        return org.kind if org is not None else None
 
     @property
     def subtitle(self) -> str:
@@ -235,7 +242,7 @@ class FrameworkItemView:
     @property
     def url(self) -> str:
         """Anchor of the item on its framework page."""
-        return f"frameworks/{self.framework.slug}/#{self.item.slug}"
+        return f"{url_for('framework', self.framework.slug)}#{self.item.slug}"
 
 
 @dataclass
@@ -248,7 +255,7 @@ class FrameworkView:
     @property
     def url(self) -> str:
         """Site path of the page."""
-        return f"frameworks/{self.framework.slug}/"
+        return url_for("framework", self.framework.slug)
 
 
 @dataclass
@@ -266,7 +273,7 @@ class ProgramView:
     @property
     def url(self) -> str:
         """Site path of the page."""
-        return f"programs/{self.id}/"
+        return url_for("program", self.id)
 
     def facets(self) -> list[tuple[str, str]]:
         """Search facets of the page."""
@@ -286,11 +293,13 @@ class Group:
     yomi: str = ""
     description: str = ""
     url: str = ""
+    others: list[RecordView] = field(default_factory=list, repr=False)
+    """Initiatives of local governments that belong to the group (by 団体区分)."""
 
     @property
     def count(self) -> int:
-        """How many cases the group holds."""
-        return len(self.cases)
+        """Records on the group's page: what its search facet counts too."""
+        return len(self.cases) + len(self.others)
 
 
 @dataclass
@@ -307,12 +316,12 @@ class KeywordView:
     @property
     def url(self) -> str:
         """Site path of the page."""
-        return f"keywords/{self.keyword.slug}/"
+        return url_for("keyword", self.keyword.slug)
 
     @property
     def count(self) -> int:
-        """Cases tagged with the keyword."""
-        return len(self.cases)
+        """Records tagged with the keyword (cases, other records, programs): what its search facet counts."""
+        return len(self.cases) + len(self.others) + len(self.programs)
 
     @property
     def frequent(self) -> bool:
@@ -332,7 +341,7 @@ class ChallengeView:
     @property
     def url(self) -> str:
         """Site path of the page."""
-        return f"challenges/{self.challenge.slug}/"
+        return url_for("challenge", self.challenge.slug)
 
 
 @dataclass
@@ -348,7 +357,12 @@ class PrefectureView:
     @property
     def url(self) -> str:
         """Site path of the page (only prefectures with cases have one)."""
-        return f"prefectures/{self.slug}/"
+        return url_for("prefecture", self.slug)
+
+    @property
+    def count(self) -> int:
+        """Records of the prefecture (cases and other initiatives)."""
+        return len(self.cases) + len(self.others)
 
 
 @dataclass
@@ -362,7 +376,7 @@ class RegionView:
     @property
     def count(self) -> int:
         """Cases in the region."""
-        return sum(len(p.cases) + len(p.others) for p in self.prefectures)
+        return sum(p.count for p in self.prefectures)
 
 
 @dataclass(repr=False)
@@ -400,6 +414,11 @@ class SiteIndex:
             rows[kv.row].append(kv)
         order = [r for r, _ in _GOJUON_ROWS] + ["英数字"]
         return [(r, rows[r]) for r in order if rows.get(r)]
+
+    @property
+    def used_keywords(self) -> int:
+        """Keywords that at least one record carries."""
+        return sum(1 for k in self.keywords if k.count)
 
     def top_keywords(self, n: int = 10) -> list[KeywordView]:
         """Most used keywords (ties in 五十音 order)."""
@@ -493,7 +512,7 @@ def build_index(corpus: Corpus) -> SiteIndex:
                 [v for v in cases if v.category.slug == c.slug],
                 c.yomi,
                 c.description,
-                f"categories/{c.slug}/",
+                url_for("category", c.slug),
             )
             for c in tax.categories
         ],
@@ -501,7 +520,13 @@ def build_index(corpus: Corpus) -> SiteIndex:
         challenge_groups=list(groups.items()),
         regions=_regions(cases, others),
         kinds=[
-            Group(kind.value, slug, [v for v in cases if v.case.organization.kind is kind], url=f"sizes/{slug}/")
+            Group(
+                kind.value,
+                slug,
+                [v for v in cases if v.case.organization.kind is kind],
+                url=url_for("size", slug),
+                others=[o for o in others if o.org_kind is kind],
+            )
             for kind, slug in KIND_SLUGS.items()
         ],
         bands=_bands(cases),
@@ -667,7 +692,7 @@ def _bands(cases: list[CaseView]) -> list[Group]:
         if c.band is not None:
             members[c.band].append(c)
     return [
-        Group(band, f"band-{i + 1}", members[band], url=f"sizes/band-{i + 1}/")
+        Group(band, f"band-{i + 1}", members[band], url=url_for("size", f"band-{i + 1}"))
         for i, band in enumerate(BAND_ORDER)
         if members.get(band)
     ]
@@ -820,7 +845,7 @@ class RoadmapView:
     @property
     def url(self) -> str:
         """Site path of the page."""
-        return f"roadmaps/{self.id}/"
+        return url_for("roadmap", self.id)
 
     @property
     def step_count(self) -> int:
@@ -893,5 +918,5 @@ def timeline_entries(index: SiteIndex) -> list[tuple[int, list[TimelineEntry]]]:
 
 def keyword_counts(index: SiteIndex) -> list[tuple[KeywordView, int]]:
     """Keywords by the number of records (cases and others) that carry them, most first."""
-    counted = [(kv, len(kv.cases) + len(kv.others)) for kv in index.keywords]
+    counted = [(kv, kv.count) for kv in index.keywords]
     return sorted((c for c in counted if c[1]), key=lambda c: (-c[1], gojuon_key(c[0].keyword.yomi)))

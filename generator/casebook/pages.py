@@ -1,0 +1,263 @@
+"""The page list: every page kind of the site declared once — its address, template and data.
+
+A full build renders the whole list; `mkdocs serve` renders the saved record's own pages first;
+the parallel render splits the list. All three filter this one list, so they cannot disagree about
+which pages exist or what they hold. Data that costs something (the compare answers, the keyword
+counts, the pictures) is computed only when a page that needs it is rendered.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from casebook.charts import bar_chart, japan_map
+from casebook.feed import updates
+from casebook.index import (
+    INITIATIVE_KINDS,
+    CaseView,
+    KeywordView,
+    RecordView,
+    SiteIndex,
+    keyword_counts,
+    timeline_entries,
+)
+from casebook.models import Dialogue, OtherInitiative, Voice
+from casebook.routes import relative, source_path, url_for
+
+INTERVIEW_QUESTIONS = (
+    ("effect", "① 実施によりどのような効果がありましたか"),
+    ("difficulty", "② 苦労した点がありますか"),
+    ("hr_coordination", "③ 人事担当者との調整はいかがでしたか"),
+    ("future", "④ 今後の課題は何でしょうか"),
+)
+"""The guidebook's four standard interview questions, as printed."""
+
+Context = Mapping[str, object]
+
+
+def _nothing() -> Context:
+    return {}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its kind and key (which decide its address), its template and its data."""
+
+    kind: str
+    key: str | None
+    template: str
+    context: Callable[[], Context] = field(default=_nothing, compare=False)
+    """The template's data, computed when the page is rendered (not when the list is made)."""
+    source: str | None = None
+    """The record file the page shows, for edit links and for re-rendering it alone on save."""
+
+    @property
+    def url(self) -> str:
+        """Site address (`cases/goka/`)."""
+        return url_for(self.kind, self.key)
+
+    @property
+    def path(self) -> str:
+        """File under docs/ (`cases/goka.md`)."""
+        return source_path(self.url)
+
+
+def page_list(index: SiteIndex) -> list[PageSpec]:
+    """Every generated page, in site order (home, cases, keywords, …); search keeps it for ties."""
+    return list(_pages(index))
+
+
+def _pages(index: SiteIndex) -> Iterator[PageSpec]:
+    """The declarations, grouped as the navigation groups them."""
+    yield from _browse_pages(index)
+    yield from _record_pages(index)
+    yield from _compare_pages(index)
+    yield from _reference_pages(index)
+
+
+def _data(**data: object) -> Callable[[], Context]:
+    """Data the page list already holds (no work to defer)."""
+    return lambda: data
+
+
+def _fixed(kind: str, template: str, **data: object) -> PageSpec:
+    return PageSpec(kind, None, template, _data(**data))
+
+
+def _browse_pages(index: SiteIndex) -> Iterator[PageSpec]:
+    yield _fixed("home", "home.md.j2")
+    yield _fixed("cases", "cases_index.md.j2")
+    for view in index.cases:
+        yield PageSpec("case", view.id, "case.md.j2", _data(view=view), view.path)
+    yield PageSpec("keywords", None, "keywords_index.md.j2", lambda: {"rows": index.keywords_by_row()})
+    for kv in index.keywords:
+        yield PageSpec("keyword", kv.keyword.slug, "keyword.md.j2", _data(kv=kv))
+    yield _fixed("categories", "categories_index.md.j2")
+    for g in index.categories:
+        yield PageSpec(
+            "category", g.slug, "group.md.j2", functools.partial(_group, g.label, "カテゴリ", g, g.description, [])
+        )
+    yield _fixed("regions", "regions.md.j2")
+    for region in index.regions:
+        for pref in region.prefectures:
+            if pref.cases or pref.others:
+                yield PageSpec(
+                    "prefecture",
+                    pref.slug,
+                    "group.md.j2",
+                    functools.partial(_group, pref.name, f"地域・{region.name}", pref, "", pref.others),
+                )
+    yield _fixed("sizes", "sizes.md.j2")
+    # One page per 団体区分 and per population band: at thousands of cases one page of them all is unusable.
+    for eyebrow, groups in (("規模・団体区分", [g for g in index.kinds if g.count]), ("規模・人口規模", index.bands)):
+        for g in groups:
+            yield PageSpec("size", g.slug, "group.md.j2", functools.partial(_group, g.label, eyebrow, g, "", g.others))
+    yield _fixed("challenges", "challenges_index.md.j2")
+    for cv in index.challenges:
+        yield PageSpec("challenge", cv.challenge.slug, "challenge.md.j2", _data(cv=cv))
+    yield _fixed("search", "search.md.j2")
+
+
+def _group(title: str, eyebrow: str, group: object, description: str, others: list[RecordView]) -> Context:
+    return {
+        "group": group,
+        "title": title,
+        "heading": title,
+        "eyebrow": eyebrow,
+        "description": description,
+        "others": others,
+    }
+
+
+def _record_pages(index: SiteIndex) -> Iterator[PageSpec]:
+    initiatives = index.others_of(OtherInitiative)
+    yield _fixed(
+        "initiatives",
+        "others_index.md.j2",
+        title="その他の取り組み",
+        intro="研究会の議事概要や報告書、ガイドブックの対談に登場する取り組みです。ガイドブックの事例ほど詳しくはありませんが、"
+        "出典つきで要点をまとめています。",
+        groups=_grouped(initiatives, _initiative_kind, list(INITIATIVE_KINDS.values())),
+    )
+    for rv in initiatives:
+        yield PageSpec("initiative", rv.id, "initiative.md.j2", _data(rv=rv), rv.path)
+    voices, dialogues = index.others_of(Voice), index.others_of(Dialogue)
+    yield _fixed(
+        "voices",
+        "others_index.md.j2",
+        title="メッセージと対談",
+        intro="自治体などでデジタル化を担ってきた人たちのメッセージと、首長の対談です（ガイドブック第3章・第4章）。",
+        groups=[g for g in (("メッセージ", voices), ("対談", dialogues)) if g[1]],
+    )
+    for rv in voices:
+        yield PageSpec("voice", rv.id, "voice.md.j2", _data(rv=rv), rv.path)
+    for rv in dialogues:
+        yield PageSpec("dialogue", rv.id, "dialogue.md.j2", _data(rv=rv), rv.path)
+    yield PageSpec("updates", None, "updates.md.j2", lambda: {"items": updates(index)})
+    yield _fixed("data", "data.md.j2")
+    yield _fixed("print", "print.md.j2")
+    yield _fixed("roadmaps", "roadmaps_index.md.j2", roadmaps=index.roadmaps)
+    for rm in index.roadmaps:
+        yield PageSpec("roadmap", rm.id, "roadmap.md.j2", _data(rv=rm), rm.path)
+    yield PageSpec("timelines", None, "timelines.md.j2", lambda: {"years": timeline_entries(index)})
+
+
+def _compare_pages(index: SiteIndex) -> Iterator[PageSpec]:
+    answers = functools.cache(lambda: _answers(index))
+    counts = functools.cache(lambda: keyword_counts(index))
+    yield PageSpec(
+        "compare",
+        None,
+        "compare_index.md.j2",
+        lambda: {"questions": [(slug, q, len(rows)) for slug, q, rows in answers()]},
+    )
+    kinds = [g.label for g in index.kinds if g.cases]
+    bands = [g.label for g in index.bands]
+    for i, (field_name, _text) in enumerate(INTERVIEW_QUESTIONS):
+        yield PageSpec(
+            "question",
+            field_name.replace("_", "-"),
+            "compare_question.md.j2",
+            functools.partial(_question, answers, i, kinds, bands),
+        )
+    yield PageSpec("matrix", None, "compare_matrix.md.j2", lambda: {"keywords": [kc for kc in counts() if kc[0].cases]})
+    yield PageSpec("overview", None, "overview.md.j2", lambda: {"keywords": counts(), **_pictures(index, counts())})
+
+
+Answers = list[tuple[str, str, list[tuple[CaseView, str]]]]
+
+
+def _question(answers: Callable[[], Answers], i: int, kinds: list[str], bands: list[str]) -> Context:
+    _slug, question, rows = answers()[i]
+    return {"question": question, "rows": rows, "kinds": kinds, "bands": bands}
+
+
+def _answers(index: SiteIndex) -> Answers:
+    """Each interview question with every case's answer to it (the 比べる pages)."""
+    return [
+        (
+            field_name.replace("_", "-"),
+            question,
+            [
+                (v, getattr(v.case.interview, field_name))
+                for v in index.cases
+                if v.case.interview and getattr(v.case.interview, field_name)
+            ],
+        )
+        for field_name, question in INTERVIEW_QUESTIONS
+    ]
+
+
+def _reference_pages(index: SiteIndex) -> Iterator[PageSpec]:
+    yield _fixed("frameworks", "frameworks_index.md.j2")
+    for fv in index.frameworks:
+        yield PageSpec("framework", fv.framework.slug, "framework.md.j2", _data(fv=fv))
+    yield _fixed("programs", "programs_index.md.j2")
+    for pv in index.programs:
+        yield PageSpec("program", pv.id, "program.md.j2", _data(pv=pv), pv.path)
+
+
+def _pictures(index: SiteIndex, keywords: list[tuple[KeywordView, int]]) -> dict[str, Markup]:
+    here = url_for("overview")
+    counts = {p.name: len(p.cases) + len(p.others) for r in index.regions for p in r.prefectures}
+    links = {p.name: relative(p.url, here) for p in index.prefectures}
+    total = sum(counts.values())
+    return {
+        "map_svg": japan_map(
+            counts,
+            links,
+            "都道府県ごとの記録の数",
+            f"日本の都道府県を格子状に並べた地図。記録（事例とその他の取り組み）は全部で{total}件。"
+            "色が濃いほど記録が多く、数字のある都道府県はその都道府県のページへのリンクです。",
+        ),
+        "keyword_svg": bar_chart(
+            [(f"#{kv.keyword.label}", n, relative(kv.url, here)) for kv, n in keywords[:20]],
+            "よく使われるキーワード（上位20）",
+            "キーワードごとに、それが付いた記録の数を横棒で示したグラフ。",
+            "kw",
+        ),
+        "band_svg": bar_chart(
+            [(g.label, g.count, relative(g.url, here)) for g in index.bands],
+            "人口規模ごとの事例の数",
+            "人口規模の区分ごとに、事例の数を横棒で示したグラフ。",
+            "band",
+        ),
+    }
+
+
+def _initiative_kind(view: RecordView) -> str:
+    record = view.record
+    return INITIATIVE_KINDS[record.kind] if isinstance(record, OtherInitiative) else view.kind_label
+
+
+def _grouped(
+    records: list[RecordView], key: Callable[[RecordView], str], order: list[str]
+) -> list[tuple[str, list[RecordView]]]:
+    groups: dict[str, list[RecordView]] = {}
+    for r in records:
+        groups.setdefault(key(r), []).append(r)
+    return [(name, groups[name]) for name in order if name in groups]
