@@ -22,11 +22,12 @@ from markupsafe import Markup, escape
 
 from casebook.dates import parse_date
 from casebook.feed import FEED_PATH, atom_feed
-from casebook.index import FREQUENT, INITIATIVE_KINDS, CaseView, SiteIndex, search_vocabulary
+from casebook.index import FREQUENT, INITIATIVE_KINDS, CaseView, SiteIndex
 from casebook.models import Event, Interview
 from casebook.municipality import PREFECTURE_SLUGS, PREFECTURES
 from casebook.pages import INTERVIEW_QUESTIONS, PageSpec, page_list
 from casebook.routes import relative, url_for
+from casebook.search import search_vocabulary
 
 ROW_SLUGS = {
     "あ行": "row-a",

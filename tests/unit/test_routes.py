@@ -94,3 +94,26 @@ def test_a_keyed_route_refuses_anything_but_a_slug(key: str | None) -> None:
 def test_an_unkeyed_route_refuses_a_key() -> None:
     with pytest.raises(ValueError):
         url_for("home", "x")
+
+
+def test_every_page_link_in_the_built_site_resolves_through_the_routes(built_site: Path) -> None:
+    from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+    from sitecheck import _parse
+
+    base = "http://site/"
+    seen: set[str] = set()
+    for page in built_site.rglob("*.html"):
+        here = urljoin(base, page.relative_to(built_site).as_posix())
+        for link in _parse(page).links:
+            url = urldefrag(urljoin(here, link))[0]
+            if not url.startswith(base):
+                continue  # another origin (none exist: test_offline checks) or a root-relative 404 link
+            path = unquote(urlsplit(url).path[len("/") :])
+            if path.endswith("index.html"):
+                path = path.removesuffix("index.html")
+            if path and not path.endswith("/"):
+                continue  # a file: stylesheet, script, download, feed
+            seen.add(path)
+            assert resolve(path) is not None, f"{page.relative_to(built_site)} -> {link}"
+    assert len(seen) > 100
