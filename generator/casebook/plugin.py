@@ -38,6 +38,7 @@ log = get_plugin_logger("casebook")
 PACKAGE = Path(__file__).resolve().parent
 STYLESHEET = "assets/casebook.css"
 SCRIPT = "assets/casebook.js"
+SCRIPTS = (SCRIPT, "assets/choose.js")
 
 
 class CasebookConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -83,8 +84,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self._cases = (self._root / self.config.cases_dir).resolve()
         if STYLESHEET not in config.extra_css:
             config.extra_css.insert(0, STYLESHEET)
-        if SCRIPT not in [str(s) for s in config.extra_javascript]:
-            config.extra_javascript.append(SCRIPT)
+        for script in SCRIPTS:
+            if script not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(script)
         # Our Material overrides sit after the site's own custom_dir and before Material itself.
         theme_dir = str(PACKAGE / "theme")
         if theme_dir not in config.theme.dirs:
@@ -132,7 +134,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             files.append(generated)
             if page.source:
                 self._sources[path] = page.source
-        for asset in (STYLESHEET, SCRIPT):
+        for asset in (STYLESHEET, *SCRIPTS):
             files.append(File.generated(config, asset, abs_src_path=str(PACKAGE / asset)))
         if self.config.search and not self._serving:
             # Pagefind indexes each page as MkDocs writes it, on the other core, instead of after.

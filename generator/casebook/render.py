@@ -25,8 +25,8 @@ from casebook.feed import FEED_PATH, atom_feed
 from casebook.index import FREQUENT, INITIATIVE_KINDS, CaseView, SiteIndex
 from casebook.models import Event, Interview
 from casebook.municipality import PREFECTURE_SLUGS, PREFECTURES
-from casebook.pages import INTERVIEW_QUESTIONS, PageSpec, page_list
-from casebook.routes import relative, url_for
+from casebook.pages import INTERVIEW_QUESTIONS, PageSpec, page_list, spread
+from casebook.routes import relative, search_url, url_for
 from casebook.search import search_vocabulary
 
 ROW_SLUGS = {
@@ -144,6 +144,9 @@ def environment(index: SiteIndex) -> Environment:
     env.globals.update(
         link=link,
         link_to=link_to,
+        spread_of=spread,
+        keyword_search=lambda keywords: search_url(*(("keyword", k.label) for k in keywords)),
+        item_cards=ITEM_CARDS,
         case_card=case_card,
         date=lambda value: parse_date(value).display(),
         number=_number,
@@ -162,6 +165,10 @@ def environment(index: SiteIndex) -> Environment:
     # Pagefind reads `key:value` and splits several filters on commas; keep values whole.
     env.filters["facet_value"] = lambda value: str(value).replace(",", "，")
     return env
+
+
+ITEM_CARDS = 12
+"""Cards shown under each framework item; the rest are one click away in search (a page stays light)."""
 
 
 def render_processes() -> int:

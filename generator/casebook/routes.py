@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Final
+from typing import Final, NamedTuple
+from urllib.parse import urlencode
 
 ROUTES: Final[dict[str, str]] = {
     # generated list pages
@@ -30,6 +31,7 @@ ROUTES: Final[dict[str, str]] = {
     "timelines": "timelines/",
     "compare": "compare/",
     "matrix": "compare/matrix/",
+    "chosen": "compare/chosen/",
     "overview": "overview/",
     "frameworks": "frameworks/",
     "programs": "programs/",
@@ -62,18 +64,46 @@ HAND_WRITTEN: Final = frozenset({"about", "publish"})
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 
+PAGED: Final = "page"
+"""The folder of a list's later pages (`keywords/ojt/page/2/`), as Hugo names it."""
 
-def url_for(kind: str, key: str | None = None) -> str:
-    """The site address of a page (or file) of `kind`; keyed kinds need the record id or slug."""
+RESERVED_KEYS: Final = frozenset({"index", PAGED})
+"""Keys no record or term may take: `index` is a folder's own page, `page` holds a list's later pages."""
+
+
+class Route(NamedTuple):
+    """What an address names: the page kind, its key, and which page of a paged list."""
+
+    kind: str
+    key: str | None
+    page: int = 1
+
+
+def url_for(kind: str, key: str | None = None, page: int = 1) -> str:
+    """The site address of a page (or file) of `kind`; keyed kinds need the record id or slug.
+
+    Long lists are paged: page 1 keeps the list's own address, page n is `…/page/n/` below it.
+    """
     pattern = ROUTES[kind]
     if "{key}" not in pattern:
         if key is not None:
             raise ValueError(f"route {kind!r} takes no key")
-        return pattern
-    if key is None or not _KEY.match(key):
+        url = pattern
+    elif key is None or not _KEY.match(key):
         # Ids and slugs are validated slugs; anything else here is a programming error, not input.
         raise ValueError(f"route {kind!r} needs a slug key, got {key!r}")
-    return pattern.format(key=key)
+    else:
+        url = pattern.format(key=key)
+    if page == 1:
+        return url
+    if page < 1 or not url.endswith("/"):
+        raise ValueError(f"route {kind!r} has no page {page}")
+    return f"{url}{PAGED}/{page}/"
+
+
+def search_url(*facets: tuple[str, str]) -> str:
+    """The search page with those facets already chosen (`search/?keyword=OJT&region=東北`)."""
+    return url_for("search") + ("?" + urlencode(facets) if facets else "")
 
 
 def source_path(url: str) -> str:
@@ -93,18 +123,24 @@ def page_url(path: str) -> str:
     return stem.removesuffix("/index") + "/"
 
 
-def resolve(url: str) -> tuple[str, str | None] | None:
-    """(kind, key) of a page address, or None when no route makes it (a test asks this of every link)."""
+def resolve(url: str) -> Route | None:
+    """The route of a page address, or None when no route makes it (a test asks this of every link)."""
+    page = 1
+    head, sep, tail = url.rpartition(f"{PAGED}/")
+    if sep and tail.removesuffix("/").isdigit() and tail.endswith("/") and (head == "" or head.endswith("/")):
+        url, page = head, int(tail.removesuffix("/"))
+        if page < 2:
+            return None  # page 1 has the list's own address
     for kind, pattern in ROUTES.items():
         if "{key}" not in pattern:
             if url == pattern:
-                return kind, None
+                return Route(kind, None, page)
             continue
-        head, _, tail = pattern.partition("{key}")
-        if url.startswith(head) and url.endswith(tail):
-            key = url[len(head) : len(url) - len(tail)] if tail else url[len(head) :]
-            if key and _KEY.match(key) and "/" not in key:
-                return kind, key
+        before, _, after = pattern.partition("{key}")
+        if url.startswith(before) and url.endswith(after):
+            key = url[len(before) : len(url) - len(after)] if after else url[len(before) :]
+            if key and _KEY.match(key) and "/" not in key and key not in RESERVED_KEYS:
+                return Route(kind, key, page)
     return None
 
 
@@ -115,8 +151,8 @@ def collision(kind: str, key: str) -> str | None:
     slug `matrix`… only under `compare/`. Any key whose address is another route's fixed address,
     or whose page file is a list page's `index.md`, collides.
     """
-    if key == "index":  # `cases/index.md` is the folder's own page, whatever else is there
-        return ROUTES[kind].partition("{key}")[0]
+    if key in RESERVED_KEYS:  # `cases/index.md` is the folder's own page; `cases/page/` its later pages
+        return ROUTES[kind].partition("{key}")[0] + ("" if key == "index" else f"{PAGED}/")
     url = url_for(kind, key)
     for other, pattern in ROUTES.items():
         if other != kind and "{key}" not in pattern and pattern == url:

@@ -23,7 +23,7 @@ def specs():  # type: ignore[no-untyped-def]
 def test_every_page_address_round_trips_through_the_routes(specs) -> None:  # type: ignore[no-untyped-def]
     assert len(specs) > 100
     for spec in specs:
-        assert resolve(spec.url) == (spec.kind, spec.key)
+        assert resolve(spec.url) == (spec.kind, spec.key, spec.page)
         assert page_url(spec.path) == spec.url
         assert source_path(spec.url) == spec.path
 

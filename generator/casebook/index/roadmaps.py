@@ -112,8 +112,8 @@ def build_roadmaps(corpus: Corpus, index: SiteIndex) -> list[RoadmapView]:
     return views
 
 
-def timeline_entries(index: SiteIndex) -> list[tuple[int, list[TimelineEntry]]]:
-    """Every dated event of every case and initiative, grouped by year (of its first day), oldest first."""
+def timeline_events(index: SiteIndex) -> list[TimelineEntry]:
+    """Every dated event of every case and initiative, oldest first."""
     links = record_links(index)
     entries: list[TimelineEntry] = []
     for view in index.cases:
@@ -122,7 +122,12 @@ def timeline_entries(index: SiteIndex) -> list[tuple[int, list[TimelineEntry]]]:
         for e in getattr(other.record, "timeline", []):
             entries.append(TimelineEntry(parse_date(e.date), e.event, links[other.id]))
     entries.sort(key=lambda t: (t.date.first_day(), t.record.id))
+    return entries
+
+
+def timeline_entries(index: SiteIndex) -> list[tuple[int, list[TimelineEntry]]]:
+    """The same events grouped by year (of their first day)."""
     years: dict[int, list[TimelineEntry]] = defaultdict(list)
-    for t in entries:
+    for t in timeline_events(index):
         years[t.date.first_day().year].append(t)
     return sorted(years.items())
