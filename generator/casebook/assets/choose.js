@@ -81,6 +81,7 @@
     const compare = el("a", { href: withIds("compare/chosen/", ids) }, "並べて比べる");
     if (chosen.length < 2) {
       compare.removeAttribute("href");
+      compare.setAttribute("role", "link");
       compare.setAttribute("aria-disabled", "true");
       compare.title = "2 件以上選ぶと比べられます";
     }
