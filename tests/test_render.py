@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from casebook.index import build_index
+from casebook.pipeline import make_site
 from casebook.render import render_site
 from casebook.routes import page_url, relative
 from casebook.validate import check
@@ -17,9 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def pages():  # type: ignore[no-untyped-def]
-    corpus = check([SAMPLE / "cases"], cwd=SAMPLE)
-    assert corpus.errors == []
-    return render_site(build_index(corpus))
+    site = make_site(SAMPLE / "cases", SAMPLE)
+    assert site.corpus.errors == []
+    return site.pages
 
 
 def test_golden_markdown(pages, golden) -> None:  # type: ignore[no-untyped-def]

@@ -27,12 +27,12 @@ from mkdocs.utils.templates import TemplateContext
 
 from casebook.cli import schemas
 from casebook.export import write_exports
-from casebook.index import build_index
 from casebook.live import LiveSite, Update
 from casebook.markup import ANCHOR_ID, to_html
-from casebook.render import render_assets, render_processes, render_site
+from casebook.pipeline import make_site
+from casebook.render import render_assets, render_processes
 from casebook.search import SearchIndexError, SiteIndexer, index_site
-from casebook.validate import Corpus, check
+from casebook.validate import Corpus
 
 log = get_plugin_logger("casebook")
 PACKAGE = Path(__file__).resolve().parent
@@ -103,9 +103,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             corpus, index, pages = update.corpus, update.index, update.pages
             self._update = update
         else:
-            corpus = check([self._cases], cwd=self._root)
-            index = None if corpus.errors else build_index(corpus)
-            pages = render_site(index, processes=render_processes()) if index is not None else {}
+            site = make_site(self._cases, self._root, processes=render_processes())
+            corpus, index, pages = site.corpus, site.index, site.pages
             before = {}
         for d in corpus.warnings:
             log.warning(d.format())

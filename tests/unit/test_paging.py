@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from casebook.index import build_index
 from casebook.pages import PAGE_SIZE, Paging
-from casebook.render import Page, render_site
+from casebook.pipeline import make_site
+from casebook.render import Page
 from casebook.routes import page_url, resolve
-from casebook.validate import check
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = 2 * PAGE_SIZE + 30
@@ -31,9 +30,9 @@ def _scale():  # type: ignore[no-untyped-def]
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Page]:
     project = tmp_path_factory.mktemp("scale")
     _scale().generate(project, CASES)
-    corpus = check([project / "cases"], cwd=project)
-    assert corpus.errors == []
-    return render_site(build_index(corpus))
+    site = make_site(project / "cases", project)
+    assert site.corpus.errors == []
+    return site.pages
 
 
 def _front(page: Page) -> str:
