@@ -114,11 +114,12 @@ def measured(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tu
 
 
 def stage_times(project: Path) -> dict[str, float]:
-    """The generator's own stages, in process (load+validate, index, render)."""
+    """The generator's own stages, in process (load+validate, index, render), as the pipeline runs them."""
     from casebook.index import build_index
     from casebook.render import render_assets, render_processes, render_site
     from casebook.validate import check
 
+    # The stages of casebook.pipeline.make_site, timed one by one.
     t0 = time.perf_counter()
     corpus = check([project / "cases"], cwd=project)
     t1 = time.perf_counter()

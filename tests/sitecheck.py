@@ -133,17 +133,14 @@ def serve(folder: Path, prefix: str = "/") -> Iterator[str]:
 
 
 def page_types() -> list[str]:
-    """One URL (relative to the site root) of every kind of page the site has."""
+    """One URL (relative to the site root) of every kind of page the site has, from the page list."""
     from casebook.index import build_index
+    from casebook.pages import page_list
+    from casebook.routes import HAND_WRITTEN, url_for
     from casebook.validate import check
 
-    index = build_index(check([ROOT / "cases"]))
-    kinds = [
-        "", "cases/", index.cases[0].url, index.programs[0].url, "programs/", "keywords/", index.keywords[0].url,
-        "challenges/", index.challenges[0].url, "regions/", index.prefectures[0].url, "sizes/", "categories/",
-        index.categories[0].url, "initiatives/", "voices/", "search/?q=研修", "roadmaps/", "compare/", "compare/effect/",
-        "compare/matrix/", "timelines/", "overview/", "frameworks/", "updates/", "data/", "print/", "about/", "publish/",
-    ]  # fmt: skip
-    for label in ("取り組み", "メッセージ", "対談"):
-        kinds += [o.url for o in index.others if o.kind_label == label][:1]
-    return [*kinds, index.roadmaps[0].url, index.frameworks[0].url]
+    first: dict[str, str] = {}
+    for spec in page_list(build_index(check([ROOT / "cases"]))):
+        first.setdefault(spec.kind, spec.url)
+    first["search"] = url_for("search") + "?q=研修"  # the search page with results on it
+    return [*first.values(), *(url_for(kind) for kind in sorted(HAND_WRITTEN))]

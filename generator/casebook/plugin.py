@@ -27,17 +27,18 @@ from mkdocs.utils.templates import TemplateContext
 
 from casebook.cli import schemas
 from casebook.export import write_exports
-from casebook.index import build_index
 from casebook.live import LiveSite, Update
 from casebook.markup import ANCHOR_ID, to_html
-from casebook.render import render_assets, render_processes, render_site
+from casebook.pipeline import make_site
+from casebook.render import render_assets, render_processes
 from casebook.search import SearchIndexError, SiteIndexer, index_site
-from casebook.validate import Corpus, check
+from casebook.validate import Corpus
 
 log = get_plugin_logger("casebook")
 PACKAGE = Path(__file__).resolve().parent
 STYLESHEET = "assets/casebook.css"
 SCRIPT = "assets/casebook.js"
+SCRIPTS = (SCRIPT, "assets/choose.js")
 
 
 class CasebookConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -83,8 +84,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self._cases = (self._root / self.config.cases_dir).resolve()
         if STYLESHEET not in config.extra_css:
             config.extra_css.insert(0, STYLESHEET)
-        if SCRIPT not in [str(s) for s in config.extra_javascript]:
-            config.extra_javascript.append(SCRIPT)
+        for script in SCRIPTS:
+            if script not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(script)
         # Our Material overrides sit after the site's own custom_dir and before Material itself.
         theme_dir = str(PACKAGE / "theme")
         if theme_dir not in config.theme.dirs:
@@ -101,9 +103,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             corpus, index, pages = update.corpus, update.index, update.pages
             self._update = update
         else:
-            corpus = check([self._cases], cwd=self._root)
-            index = None if corpus.errors else build_index(corpus)
-            pages = render_site(index, processes=render_processes()) if index is not None else {}
+            site = make_site(self._cases, self._root, processes=render_processes())
+            corpus, index, pages = site.corpus, site.index, site.pages
             before = {}
         for d in corpus.warnings:
             log.warning(d.format())
@@ -132,7 +133,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             files.append(generated)
             if page.source:
                 self._sources[path] = page.source
-        for asset in (STYLESHEET, SCRIPT):
+        for asset in (STYLESHEET, *SCRIPTS):
             files.append(File.generated(config, asset, abs_src_path=str(PACKAGE / asset)))
         if self.config.search and not self._serving:
             # Pagefind indexes each page as MkDocs writes it, on the other core, instead of after.

@@ -10,7 +10,8 @@ from urllib.parse import quote
 
 import pytest
 
-from casebook.index import build_index, search_vocabulary
+from casebook.index import build_index
+from casebook.search import search_vocabulary
 from casebook.taxonomy import normalize_key
 from casebook.validate import check
 from sitecheck import ROOT, build, serve

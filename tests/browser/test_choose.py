@@ -1,0 +1,76 @@
+"""Choosing cases: pick them on any list, compare them side by side, print what you chose."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sitecheck import serve
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def tab(browser: Any, built_site: Path) -> Iterator[tuple[Any, str]]:
+    with serve(built_site, "/kb/") as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        yield page, base
+        context.close()
+        assert errors == []
+
+
+def test_two_chosen_cases_are_compared_side_by_side_and_the_choice_survives_a_reload(tab: tuple[Any, str]) -> None:
+    page, base = tab
+    page.goto(base + "keywords/ojt/")
+    picks = page.locator(".cb-card .cb-pick")
+    assert picks.count() >= 2
+    picks.nth(0).click()
+    assert (
+        page.get_by_role("link", name="並べて比べる").get_attribute("aria-disabled") == "true"
+    )  # one is not a comparison
+    picks.nth(1).click()
+    page.reload()
+    assert page.locator(".cb-tray [role=status]").inner_text() == "選んだ事例 2 件"
+    assert page.locator(".cb-card .cb-pick[aria-pressed=true]").count() == 2
+    page.get_by_role("link", name="並べて比べる").click()
+    table = page.locator(".cb-chosen__table")
+    table.wait_for()
+    assert table.locator("thead th").count() == 3  # 項目 + the two cases
+    labels = table.locator("tbody th").all_inner_texts()
+    assert "団体区分" in labels and "概要" in labels and any(label.startswith("①") for label in labels)
+
+
+def test_a_keyword_list_prints_its_cases_without_related_cards(tab: tuple[Any, str]) -> None:
+    page, base = tab
+    page.goto(base + "keywords/ojt/")
+    cards = page.locator(".cb-card").count()
+    page.get_by_role("link", name="この一覧を印刷用にまとめる").click()
+    page.wait_for_function("document.querySelector('[data-print] [role=status]').textContent.includes('まとめました')")
+    assert page.locator(".cb-print-case").count() == cards
+    assert page.locator(".cb-print-case h2", has_text="関連する事例").count() == 0
+    assert page.locator(".cb-print-case .cb-sources").count() == cards  # every printed case keeps its sources
+
+
+def test_a_single_case_prints_without_related_cards(tab: tuple[Any, str]) -> None:
+    page, base = tab
+    page.goto(base + "cases/goka/")
+    page.emulate_media(media="print")
+    assert not page.locator("h2#関連する事例").is_visible()
+    assert not page.locator(".cb-pick").first.is_visible()
+    assert page.locator(".cb-sources").is_visible()
+
+
+def test_the_print_page_refuses_a_list_from_another_origin(tab: tuple[Any, str]) -> None:
+    page, base = tab
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(base + "print/?from=https://example.com/keywords/ojt/")
+    page.wait_for_function("document.querySelector('[data-print] [role=status]').textContent.length > 0")
+    assert not [u for u in requests if not u.startswith(base.split("/kb/")[0])]
+    assert page.locator(".cb-print-case").count() == 0
