@@ -175,11 +175,6 @@ def _check_in_era(date: PartialDate, name: str, n: int, start: dt.date, raw: obj
         raise ValueError(f"「{raw}」はありえない日付です（{name}は {span}）")
 
 
-def normalize_date(value: object) -> str:
-    """The stored form of any accepted spelling (pydantic validator)."""
-    return parse_date(value).iso()
-
-
 def fiscal_year_of(day: dt.date) -> int:
     """年度 of a calendar day: 2022-02-10 → 2021 (令和3年度)."""
     return day.year if day.month >= 4 else day.year - 1

@@ -15,6 +15,7 @@ from casebook.dates import parse_date
 from casebook.diagnostics import Diagnostic, Severity, display_path, sort_key
 from casebook.load import MAX_TAXONOMY_BYTES, Document, LoadError, dotted, load
 from casebook.models import (
+    RECORD_TYPES,
     SLUG_PATTERN,
     SUMMARY_MAX,
     Case,
@@ -39,13 +40,7 @@ from casebook.municipality import PREFECTURES, OrgKind, kind_problem, prefecture
 from casebook.taxonomy import Taxonomy, closest, normalize_key
 
 AnyRecord = Case | Voice | Dialogue | Program | OtherInitiative
-MODELS: dict[str, type[BaseModel]] = {
-    "case": Case,
-    "voice": Voice,
-    "dialogue": Dialogue,
-    "program": Program,
-    "initiative": OtherInitiative,
-}
+MODELS: dict[str, type[BaseModel]] = {t.name: t.model for t in RECORD_TYPES}
 TAXONOMY_FILES: dict[str, tuple[str, TypeAdapter[Any], type[BaseModel]]] = {
     "keywords.yaml": ("keywords", KeywordList, Keyword),
     "categories.yaml": ("categories", CategoryList, Category),

@@ -23,8 +23,10 @@ from casebook.models import (
     Keyword,
     OtherInitiative,
     Program,
+    RecordBase,
     Voice,
 )
+from casebook.models.records import RECORD_TYPE_OF
 from casebook.municipality import OrgKind, region_of
 from casebook.routes import url_for
 
@@ -89,7 +91,7 @@ class CaseView:
         """Search facets of the page (DESIGN §6), as (filter key, value) pairs."""
         org = self.case.organization
         pairs = [
-            ("type", "事例"),
+            ("type", RECORD_TYPE_OF[Case].label),
             ("region", self.region),
             ("prefecture", org.prefecture),
             ("kind", org.kind.value),
@@ -104,12 +106,8 @@ class CaseView:
         return pairs
 
 
-OTHER_KINDS: dict[type, tuple[str, str]] = {
-    OtherInitiative: ("取り組み", "initiative"),
-    Voice: ("メッセージ", "voice"),
-    Dialogue: ("対談", "dialogue"),
-}
-"""Record types besides cases and programs: (種別 shown, route kind)."""
+OTHER_KINDS: tuple[type[RecordBase], ...] = (OtherInitiative, Voice, Dialogue)
+"""Record types besides cases and programs, in the order the site lists them."""
 
 INITIATIVE_KINDS = {
     "municipal": "市区町村の取り組み",
@@ -134,12 +132,12 @@ class RecordView:
     @property
     def kind_label(self) -> str:
         """種別 as shown (取り組み, メッセージ, 対談)."""
-        return OTHER_KINDS[type(self.record)][0]
+        return RECORD_TYPE_OF[type(self.record)].label
 
     @property
     def url(self) -> str:
         """Site path of the page."""
-        return url_for(OTHER_KINDS[type(self.record)][1], self.id)
+        return url_for(RECORD_TYPE_OF[type(self.record)].name, self.id)  # a route per record type
 
     @property
     def title(self) -> str:
@@ -245,7 +243,7 @@ class ProgramView:
 
     def facets(self) -> list[tuple[str, str]]:
         """Search facets of the page."""
-        pairs = [("type", "支援制度"), ("program", self.program.title)]
+        pairs = [("type", RECORD_TYPE_OF[Program].label), ("program", self.program.title)]
         pairs += [("keyword", k.label) for k in self.keywords]
         pairs += [("challenge", c.label) for c in self.challenges]
         return pairs

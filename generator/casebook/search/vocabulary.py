@@ -8,6 +8,8 @@ form on both sides, finds those records through filters instead of segmentation.
 from __future__ import annotations
 
 from casebook.index import KIND_SLUGS, SiteIndex
+from casebook.index.views import OTHER_KINDS
+from casebook.models import RECORD_TYPE_OF, Case, Program, RecordBase
 from casebook.municipality import BAND_ORDER, PREFECTURES, OrgKind
 from casebook.taxonomy import normalize_key
 
@@ -24,6 +26,7 @@ FACETS: tuple[tuple[str, str], ...] = (
 )
 """Search facets in panel order: (Pagefind filter key, label shown)."""
 
+_TYPE_ORDER: tuple[type[RecordBase], ...] = (Case, *OTHER_KINDS, Program)
 _ORG_SUFFIXES = ("市", "町", "村", "区")
 _PREF_SUFFIXES = ("都", "府", "県")
 
@@ -120,7 +123,7 @@ def _terms_of_records(index: SiteIndex, terms: _Terms) -> None:
 def _facet_values(index: SiteIndex) -> dict[str, list[str]]:
     """Every value a facet can take, in display order; the browser shows those the index holds."""
     return {
-        "type": ["事例", "取り組み", "メッセージ", "対談", "支援制度", "キーワード", "課題"],
+        "type": [*(RECORD_TYPE_OF[m].label for m in _TYPE_ORDER), "キーワード", "課題"],
         "region": [r.name for r in index.regions],
         "prefecture": list(PREFECTURES),
         "kind": [kind.value for kind in KIND_SLUGS],
