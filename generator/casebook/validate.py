@@ -349,10 +349,14 @@ def _load_taxonomy(root: Path, cwd: Path | None) -> tuple[Taxonomy, list[Diagnos
     )
     if "keywords" in docs:
         problems.extend(_keyword_collisions(parts["keywords"], docs["keywords"]))
+    refs = _Refs(taxonomy, gaps)
     if "frameworks" in docs:
-        refs = _Refs(taxonomy, gaps)
         problems.extend(_framework_keywords(parts["frameworks"], docs["frameworks"], refs))
         problems.extend(_framework_items(parts["frameworks"], docs["frameworks"]))
+    for key in ("challenges", "frameworks"):
+        # Challenges and frameworks cite sources too: an unknown document id would show as a bare id.
+        for i, term in parts[key]:
+            _check_sources(term.sources, refs, _Reporter(docs[key].path, docs[key], problems), (key, i))
     return taxonomy, problems, gaps
 
 
@@ -381,6 +385,9 @@ def _taxonomy_file(
         return None, [], exc.diagnostics
     problems = [_unknown_top_key(doc, k, key) for k in doc.data if k != key]
     raw = doc.data.get(key)
+    if key not in doc.data and any(unicodedata.normalize("NFKC", k) == key for k in doc.data):
+        gaps.whole[key] = problems[0]  # `ｋｅｙｗｏｒｄｓ:` is one slip, already reported; nothing else to say
+        return doc, [], problems
     if not isinstance(raw, list):
         try:
             adapter.validate_python(raw)
@@ -1058,19 +1065,19 @@ def _check_links(at: _Reporter, base: Loc, challenges: list[str], programs: list
             at(loc, f"「{slug}」が 2 回あります（{int(first[-1]) + 1} 番目と同じ）", "どちらかを消してください")
 
 
-def _check_sources(sources: list[SourceRef], refs: _Refs, at: _Reporter) -> None:
+def _check_sources(sources: list[SourceRef], refs: _Refs, at: _Reporter, base: Loc = ()) -> None:
     for i, src in enumerate(sources):
         if problem := refs.term("sources", src.document):
-            at(("sources", i, "document"), *problem)
+            at((*base, "sources", i, "document"), *problem)
         if src.page_end is not None and (src.page is None or src.page_end < src.page):
             at(
-                ("sources", i, "page_end"),
+                (*base, "sources", i, "page_end"),
                 f"最後のページ {src.page_end} が最初のページ {src.page} より前です",
                 "page と page_end を確かめてください",
             )
         if src.page is None and src.section is None:
             at(
-                ("sources", i),
+                (*base, "sources", i),
                 "ページ（page）も節（section）もありません",
                 "出典のページ番号か節の見出しを書いてください",
             )

@@ -353,3 +353,27 @@ def test_misspelt_required_field_is_one_error(tmp_path: Path, typo: str) -> None
     _edit(goka, "\nsummary:", f"\n{typo}:")
     [error] = check([goka], cwd=tmp_path).errors
     assert error.field == typo and "summary" in error.hint
+
+
+def test_check_strict_fails_on_warnings_like_the_strict_build(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    root = _copy(tmp_path)
+    (root / "municipal" / "goka.yaml.bak").write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 0
+    assert main(["check", "--strict"]) == 1
+    assert "警告 1 件" in capsys.readouterr().err
+
+
+def test_challenge_citing_an_unknown_source(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    challenges = root / "challenges.yaml"
+    _edit(challenges, "{document: ", "{document: no-such-")
+    [error] = check([challenges], cwd=tmp_path).errors
+    assert error.field == "challenges[0].sources[0].document" and "no-such-" in error.message
+
+
+def test_full_width_top_key_of_a_taxonomy_file_is_one_error(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    _edit(root / "keywords.yaml", "\nkeywords:", "\nｋｅｙｗｏｒｄｓ:")
+    [error] = check([root], cwd=tmp_path).errors
+    assert "全角" in error.message and error.path == "cases/keywords.yaml"
