@@ -377,3 +377,38 @@ def test_full_width_top_key_of_a_taxonomy_file_is_one_error(tmp_path: Path) -> N
     _edit(root / "keywords.yaml", "\nkeywords:", "\nｋｅｙｗｏｒｄｓ:")
     [error] = check([root], cwd=tmp_path).errors
     assert "全角" in error.message and error.path == "cases/keywords.yaml"
+
+
+def _project_without_keywords(tmp_path: Path) -> Path:
+    """A project whose keywords.yaml is missing, inside a folder that holds another complete cases/."""
+    _copy(tmp_path)
+    project = tmp_path / "project"
+    root = _copy(project, project=True)
+    (root / "keywords.yaml").unlink()
+    (project / "mkdocs.yml").write_text(
+        "site_name: t\nplugins:\n  - casebook:\n      search: false\n", encoding="utf-8"
+    )
+    return project
+
+
+def test_build_refuses_a_project_without_keywords(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    project = _project_without_keywords(tmp_path)
+    monkeypatch.chdir(project)
+    assert main(["build", "--out", str(project / "site")]) == 1
+    assert "keywords.yaml がありません" in capsys.readouterr().out
+    assert not (project / "site").exists()
+
+
+def test_plugin_refuses_a_project_without_keywords(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import Files
+
+    project = _project_without_keywords(tmp_path)
+    config = load_config(str(project / "mkdocs.yml"))
+    plugin = config.plugins["casebook"]
+    plugin.on_startup(command="build", dirty=False)
+    config = plugin.on_config(config)
+    with pytest.raises(PluginError):
+        plugin.on_files(Files([]), config=config)
+    assert "cases/keywords.yaml:1:1: keywords.yaml がありません" in caplog.text
