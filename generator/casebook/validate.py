@@ -58,7 +58,6 @@ TAXONOMY_FILES: dict[str, tuple[str, TypeAdapter[Any], type[BaseModel]]] = {
     "sources.yaml": ("sources", SourceList, SourceDocument),
     "frameworks.yaml": ("frameworks", FrameworkList, Framework),
 }
-SKIP_DIRS = {"roadmaps"}  # roadmaps refer to records, so they are checked after all records load
 
 
 @dataclass
@@ -539,18 +538,7 @@ def check(paths: Sequence[Path] = (), cwd: Path | None = None, cache: RecordCach
     corpus = Corpus(root, Taxonomy())
     always = _outside(paths, root, cwd)
     if not root.is_dir():
-        shown = shown_path(root, cwd)
-        always.append(
-            Diagnostic(
-                shown,
-                1,
-                1,
-                "",
-                f"知識ベースのフォルダ「{shown}」がありません（keywords.yaml と記録を置くフォルダです）",
-                "プロジェクトのフォルダ（mkdocs.yml のある所）で実行するか、cases フォルダを指定してください",
-            )
-        )
-        corpus.diagnostics = sorted(always, key=sort_key)
+        corpus.diagnostics = sorted([*always, _missing_root(root, cwd)], key=sort_key)
         return corpus
     taxonomy, problems, gaps = _load_taxonomy(root, cwd)
     corpus.taxonomy, corpus.diagnostics = taxonomy, problems
@@ -567,12 +555,22 @@ def check(paths: Sequence[Path] = (), cwd: Path | None = None, cache: RecordCach
     corpus.diagnostics.extend(_docs_pages(root, cwd))
     if not _whole(paths, root):
         wanted = _wanted(paths, cwd)
-        keep = set(always)
-        corpus.diagnostics = [d for d in corpus.diagnostics if wanted(d.path) or d in keep]
+        corpus.diagnostics = [d for d in corpus.diagnostics if wanted(d.path) or d in always]
     corpus.diagnostics.extend(d for d in always if d not in corpus.diagnostics)
-    corpus.diagnostics = gaps.annotate(corpus.diagnostics)
-    corpus.diagnostics.sort(key=sort_key)
+    corpus.diagnostics = sorted(gaps.annotate(corpus.diagnostics), key=sort_key)
     return corpus
+
+
+def _missing_root(root: Path, cwd: Path | None) -> Diagnostic:
+    shown = shown_path(root, cwd)
+    return Diagnostic(
+        shown,
+        1,
+        1,
+        "",
+        f"知識ベースのフォルダ「{shown}」がありません（keywords.yaml と記録を置くフォルダです）",
+        "プロジェクトのフォルダ（mkdocs.yml のある所）で実行するか、cases フォルダを指定してください",
+    )
 
 
 def _whole(paths: Sequence[Path], root: Path) -> bool:
@@ -920,23 +918,26 @@ def _check_organization(org: Organization, at: _Reporter) -> None:
 
 def _identity(item: _Loaded) -> tuple[str, str, str] | None:
     """What makes two records of a type the same: the title plus who it is about (None when unknown)."""
-    values, kind = item.values, item.kind
-    title = values.get("title")
-    if kind is None or not isinstance(title, str):
+    title, who = item.values.get("title"), _who(item.kind, item.values)
+    if item.kind is None or not isinstance(title, str) or who is None:
         return None
+    return item.kind, normalize_key(title), normalize_key(who)
+
+
+def _who(kind: str | None, values: Mapping[str, Any]) -> str | None:
+    """Who or what a record is about; None when the field that says so did not validate."""
     if kind in ("case", "initiative"):
         org = values.get("organization")
-        who = (
-            org.code if isinstance(org, Organization) else values.get("organizer", "") if kind == "initiative" else None
-        )
-    elif kind == "dialogue":
+        if isinstance(org, Organization):
+            return org.code
+        if kind == "case" or "organization" not in values or "organizer" not in values:
+            return None
+        return str(values["organizer"] or "")
+    if kind == "dialogue":
         speakers = values.get("speakers")
-        who = "、".join(sorted(s.name for s in speakers)) if speakers else None
-    else:
-        who = values.get({"voice": "person", "program": "operator"}[kind])
-    if who is None or ("organization" not in values and kind in ("case", "initiative")):
-        return None
-    return kind, normalize_key(title), normalize_key(str(who))
+        return "、".join(sorted(s.name for s in speakers)) if speakers else None
+    field_name = {"voice": "person", "program": "operator"}.get(kind or "")
+    return values.get(field_name) if field_name else None
 
 
 def _duplicates(loaded: list[_Loaded], out: list[Diagnostic]) -> None:
@@ -993,16 +994,14 @@ def fixed_pages() -> tuple[str, ...]:
 def page_name_problem(folder: str, name: str) -> tuple[str, str] | None:
     """(message, hint) when a record or term named `name` would take the address of a generated page."""
     taken = {p.removeprefix(f"{folder}/").removesuffix(".md") for p in fixed_pages() if p.startswith(f"{folder}/")}
+    hint = "「index」と「page-数字」は一覧ページのために取ってあります。別の名前にしてください"
     if name in taken or name == "index":
         return (
             f"「{name}」は一覧ページ {folder}/{'' if name == 'index' else name + '/'} と同じ名前のため使えません",
-            "別の名前にしてください（ファイル名なら変えると ID が変わります）",
+            hint,
         )
     if _PAGED.fullmatch(name):
-        return (
-            f"「{name}」は長い一覧の続きのページ（{folder}/{name}/）のために取ってある名前です",
-            "別の名前にしてください",
-        )
+        return f"「{name}」は長い一覧の続きのページ（{folder}/{name}/）の名前と重なるため使えません", hint
     return None
 
 

@@ -155,6 +155,7 @@ def test_path_outside_the_checked_folder_is_not_passed_silently(tmp_path: Path) 
         "dialogues/top-dialogue.yaml",
         "programs/dx-advisor.yaml",
         "initiatives/akabira.yaml",
+        "initiatives/co-creation-platform.yaml",
         "municipal/goka.yaml",
     ],
 )
@@ -412,3 +413,28 @@ def test_plugin_refuses_a_project_without_keywords(tmp_path: Path, caplog: pytes
     with pytest.raises(PluginError):
         plugin.on_files(Files([]), config=config)
     assert "cases/keywords.yaml:1:1: keywords.yaml がありません" in caplog.text
+
+
+def test_every_kind_has_its_own_page_folder() -> None:
+    """Ids are unique across records and slugs within a file: pages collide only if two kinds share a folder.
+
+    If this fails, the collision check must also compare ids across the kinds that share it.
+    """
+    assert len(set(PAGE_FOLDERS.values())) == len(PAGE_FOLDERS)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("cases/municipal/goka.yaml", "cases"),
+        ("cases/municipal", "cases"),
+        ("cases", "cases"),
+        (".", "cases"),
+        ("tests/broken/cases", "tests/broken/cases"),
+        ("tests/broken/cases/municipal/empty.yaml", "tests/broken/cases"),
+    ],
+)
+def test_find_root_takes_the_given_cases_folder(given: str, expected: str) -> None:
+    from casebook.layout import find_root
+
+    assert find_root([ROOT / given], ROOT) == ROOT / expected
