@@ -450,9 +450,14 @@ def _repeat_diagnostics(doc: Document, values: Iterable[tuple[Loc, str]], what: 
 
 def _repeated_terms(items: list[tuple[int, Any]], key: str, doc: Document) -> list[Diagnostic]:
     ident = "id" if key == "sources" else "slug"
-    return _repeat_diagnostics(
+    out = _repeat_diagnostics(
         doc, (((key, i, ident), getattr(item, ident)) for i, item in items), "", "別の値にしてください"
     )
+    if key in ("categories", "challenges", "frameworks"):
+        # Two pages with one title cannot be told apart in lists, search results or the navigation.
+        labels = (((key, i, "label"), item.label) for i, item in items)
+        out += _repeat_diagnostics(doc, labels, "表示名", "別の表示名にするか、2 つを 1 つにまとめてください")
+    return out
 
 
 def _framework_items(frameworks: list[tuple[int, Framework]], doc: Document) -> list[Diagnostic]:
@@ -495,7 +500,7 @@ def _framework_keywords(frameworks: list[tuple[int, Framework]], doc: Document, 
     at = _Reporter(doc.path, doc, out)
     for f, framework in frameworks:
         for i, item in enumerate(framework.items):
-            _check_keywords(at, ("frameworks", f, "items", i), item.keywords, refs, repeats=False)
+            _check_keywords(at, ("frameworks", f, "items", i), item.keywords, refs)
     return out
 
 
@@ -704,6 +709,8 @@ def read_record(path: Path, cwd: Path | None) -> FileResult:
         guess = closest(str(kind), list(MODELS)) if kind else []
         hint = f"もしかして「{guess[0]}」ですか？" if guess else f"次のいずれかを書いてください: {', '.join(MODELS)}"
         message = f"記録の種類「{kind}」は使えません" if kind else "記録の種類（type:）がありません"
+        if kind == "roadmap":
+            hint = "ロードマップは cases/roadmaps/ に置きます"
         problem = Diagnostic(shown, line, col, "type", message, hint)
         return FileResult(doc, None, (problem,), partial=_lenient(RecordBase, doc.data, set()))
     assert isinstance(kind, str)
@@ -871,14 +878,14 @@ def _cross_check(corpus: Corpus, loaded: list[_Loaded], refs: _Refs) -> None:
     _duplicates(loaded, out)
 
 
-def _check_keywords(at: _Reporter, base: Loc, keywords: list[str], refs: _Refs, *, repeats: bool = True) -> None:
+def _check_keywords(at: _Reporter, base: Loc, keywords: list[str], refs: _Refs) -> None:
     used: list[tuple[Loc, str]] = []
     for i, text in enumerate(keywords):
         if unknown := refs.keyword(text):
             at((*base, "keywords", i), *unknown)
         elif kw := refs.tax.keyword(text):
             used.append(((*base, "keywords", i), kw.label))
-    for loc, first, label in _repeats(used) if repeats else []:
+    for loc, first, label in _repeats(used):
         at(loc, f"キーワード「{label}」が 2 回あります（{int(first[-1]) + 1} 番目と同じ）", "どちらかを消してください")
 
 

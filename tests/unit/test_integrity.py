@@ -438,3 +438,29 @@ def test_find_root_takes_the_given_cases_folder(given: str, expected: str) -> No
     from casebook.layout import find_root
 
     assert find_root([ROOT / given], ROOT) == ROOT / expected
+
+
+def test_two_categories_with_one_label(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    categories = root / "categories.yaml"
+    first, second = [line for line in categories.read_text(encoding="utf-8").splitlines() if "label:" in line][:2]
+    _edit(categories, second, first)
+    [error] = check([categories], cwd=tmp_path).errors
+    assert error.field == "categories[1].label" and "表示名" in error.message
+
+
+def test_repeated_keyword_of_a_framework_item(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    frameworks = root / "frameworks.yaml"
+    line = next(t for t in frameworks.read_text(encoding="utf-8").splitlines() if "keywords: [" in t)
+    first = line.split("[", 1)[1].split(",")[0].strip(" ]")
+    _edit(frameworks, line, line.replace("[", f"[{first}, ", 1))
+    [error] = check([frameworks], cwd=tmp_path).errors
+    assert error.field == "frameworks[0].items[0].keywords[1]" and "2 回あります" in error.message
+
+
+def test_roadmap_among_the_records_is_told_where_it_goes(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    shutil.move(root / "roadmaps" / "one-person-it.yaml", root / "municipal" / "one-person-it.yaml")
+    [error] = check([root / "municipal" / "one-person-it.yaml"], cwd=tmp_path).errors
+    assert "cases/roadmaps/" in error.hint
