@@ -655,20 +655,21 @@ def _load_record(path: Path, corpus: Corpus, cwd: Path | None, cache: RecordCach
 
 
 def _read(path: Path, corpus: Corpus, cwd: Path | None) -> Document | None:
-    """Load a record or roadmap file whose name is a safe id; problems go to the corpus."""
+    """Load a roadmap file whose name is a safe id; problems go to the corpus."""
     doc, problems = _read_file(path, cwd)
     corpus.diagnostics.extend(problems)
-    return doc
+    return None if problems else doc
 
 
 def _read_file(path: Path, cwd: Path | None) -> tuple[Document | None, list[Diagnostic]]:
+    """The parsed file (None when it cannot be parsed) and its problems, a file name unfit for an ID included."""
     shown = shown_path(path, cwd)
     try:
         doc = load(path, shown)
     except LoadError as exc:
         return None, exc.diagnostics
     if not _is_safe_id(path.stem):
-        return None, [
+        return doc, [
             Diagnostic(
                 shown,
                 1,
@@ -701,6 +702,14 @@ def read_record(path: Path, cwd: Path | None) -> FileResult:
     doc, problems = _read_file(path, cwd)
     if doc is None:
         return FileResult(None, None, tuple(problems))
+    result = _validate_record(doc)
+    if problems:  # the file name is no usable ID: the record is not published, but all else is checked
+        values = result.partial if result.record is None else result.record.__dict__
+        return FileResult(doc, None, (*problems, *result.diagnostics), result.kind, values)
+    return result
+
+
+def _validate_record(doc: Document) -> FileResult:
     shown = doc.path
     kind = doc.data.get("type")
     model = MODELS.get(kind) if isinstance(kind, str) else None

@@ -464,3 +464,12 @@ def test_roadmap_among_the_records_is_told_where_it_goes(tmp_path: Path) -> None
     shutil.move(root / "roadmaps" / "one-person-it.yaml", root / "municipal" / "one-person-it.yaml")
     [error] = check([root / "municipal" / "one-person-it.yaml"], cwd=tmp_path).errors
     assert "cases/roadmaps/" in error.hint
+
+
+def test_file_name_unfit_for_an_id_does_not_hide_the_other_problems(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    bad = root / "municipal" / "Goka_2.yaml"
+    shutil.move(root / "municipal" / "goka.yaml", bad)
+    _edit(bad, "keywords: [", "keywords: [未登録その一, ")
+    messages = [d.message for d in check([bad], cwd=tmp_path).errors]
+    assert len(messages) == 2 and "ID に使えません" in messages[0] and "未登録のキーワード" in messages[1]
