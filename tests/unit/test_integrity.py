@@ -214,15 +214,24 @@ def test_link_outside_the_project_is_refused(tmp_path: Path) -> None:
     assert str(tmp_path) not in error.format()
 
 
-def test_fifo_does_not_hang_check(tmp_path: Path) -> None:
-    root = _copy(tmp_path)
-    os.mkfifo(root / "municipal" / "pipe.yaml")
+def _check_in_time(root: Path, cwd: Path) -> Corpus:
+    """check, failing (not hanging) when it blocks on a file."""
     result: list[Corpus] = []
-    worker = threading.Thread(target=lambda: result.append(check([root], cwd=tmp_path)), daemon=True)
+    worker = threading.Thread(target=lambda: result.append(check([root], cwd=cwd)), daemon=True)
     worker.start()
     worker.join(timeout=20)
     assert not worker.is_alive(), "check blocked on a FIFO"
-    assert [d.path for d in result[0].errors] == ["cases/municipal/pipe.yaml"]
+    return result[0]
+
+
+@pytest.mark.parametrize("name", ["municipal/pipe.yaml", "keywords.yaml"])
+def test_fifo_does_not_hang_check(tmp_path: Path, name: str) -> None:
+    root = _copy(tmp_path)
+    (root / name).unlink(missing_ok=True)
+    os.mkfifo(root / name)
+    corpus = _check_in_time(root, tmp_path)
+    assert [d.path for d in corpus.errors] == [f"cases/{name}"]
+    assert "通常のファイルではありません" in corpus.errors[0].message
 
 
 # --- 15. all problems of a record in one run ---------------------------------------------------
