@@ -60,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--format", choices=["text", "github"], default="text", help="出力形式（github: GitHub Actions の注釈）"
     )
+    check.add_argument("--strict", action="store_true", help="警告も失敗にする（mkdocs build --strict と同じ判定）")
     new = sub.add_parser("new", help="新しい事例の記録（または --keyword でキーワード）を作る")
     new.add_argument("--keyword", action="store_true", help="事例ではなくキーワードを keywords.yaml に追加する")
     new.add_argument("--root", type=Path, default=Path("cases"), help="知識ベースのフォルダ（既定: cases）")
@@ -111,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "check":
-        return _check(args.paths, args.format)
+        return _check(args.paths, args.format, args.strict)
     if args.command == "schema":
         return _schema(args.out)
     if args.command == "new":
@@ -136,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def _check(paths: list[Path], fmt: str) -> int:
+def _check(paths: list[Path], fmt: str, strict: bool = False) -> int:
     from casebook.validate import check
 
     missing = [p for p in paths if not p.exists()]
@@ -149,8 +150,8 @@ def _check(paths: list[Path], fmt: str) -> int:
         print(d.format_github() if fmt == "github" else d.format())
     errors, warnings = len(corpus.errors), len(corpus.warnings)
     verdict = "問題なし" if not errors and not warnings else f"エラー {errors} 件、警告 {warnings} 件"
-    print(f"casebook check: 記録 {len(corpus.entries)} 件を検査 — {verdict}", file=sys.stderr)
-    return 1 if errors else 0
+    print(f"casebook check: 記録 {len(corpus.files)} 件を検査 — {verdict}", file=sys.stderr)
+    return 1 if errors or (strict and warnings) else 0
 
 
 def _build(out: Path, site_url: str | None) -> int:
