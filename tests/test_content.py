@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,112 @@ def test_frequent_keywords_match_the_guidebook(corpus) -> None:  # type: ignore[
     assert counts["OJT(職場内訓練)"] == {"五霞町", "小山町", "南国市", "庄内町"}
     assert counts["外部専門人材"] == {"小山町", "福知山市", "三田市"}
     assert counts["DXアドバイザーの活用"] == {"庄内町", "越前市", "井原市"}
+
+
+# --- issue 16 §2: fidelity to the guidebook ----------------------------------------------------
+
+SOURCES_MD = ROOT / "cases" / "SOURCES.md"
+needs_seeds = pytest.mark.skipif(not GUIDEBOOK.exists(), reason="the seeds are not next to this checkout")
+
+
+def _seed() -> str:
+    return GUIDEBOOK.read_text(encoding="utf-8")
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _case_sections(corpus) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Each guidebook case's own pages in the seed text, by 団体名 (from its title block to the next case)."""
+    seed = _seed()
+    starts = []
+    for ident, name, _page in GUIDEBOOK_CASES:
+        org = corpus.entries[ident].record.organization
+        label = org.name if org.name == org.prefecture else org.prefecture + org.name
+        match = re.search(rf"\n\s*{label}\n+\s*人口", seed)
+        assert match, f"{label} not found in the seed"
+        starts.append((match.start(), name))
+    starts.sort()
+    ends = [s for s, _ in starts[1:]] + [len(seed)]
+    return {name: seed[start:end] for (start, name), end in zip(starts, ends, strict=True)}
+
+
+@needs_seeds
+@pytest.mark.parametrize(
+    ("ident", "field", "phrase"),
+    [
+        ("goka", "summary", "町独自"),
+        ("goka", "summary", "小さな町でも続けられる"),
+        ("kochi", "summary", "数年がかり"),
+        ("top-dialogue", "summary", "近隣7町"),
+    ],
+)
+def test_records_add_nothing_the_guidebook_does_not_say(corpus, ident: str, field: str, phrase: str) -> None:  # type: ignore[no-untyped-def]
+    assert _flat(phrase) not in _flat(_seed())  # the source really does not say it …
+    assert phrase not in getattr(corpus.entries[ident].record, field)  # … so neither do we
+
+
+def test_goka_states_no_purpose_the_source_does_not_state(corpus) -> None:  # type: ignore[no-untyped-def]
+    # The guidebook describes what 五霞町 does (plan, levels, OJT, KPI), never an aim of its own.
+    assert corpus.entries["goka"].record.purpose is None
+
+
+@needs_seeds
+def test_goka_level_4_keeps_both_items_of_the_source(corpus) -> None:  # type: ignore[no-untyped-def]
+    printed = re.search(r"レベル4\n+(.+?)ができる", _seed())
+    assert printed
+    items = printed.group(1).split("、")
+    assert len(items) == 2  # 情報セキュリティ / インシデントの初期対応(トリアージ)
+    ladder = corpus.entries["goka"].record.skill_ladder
+    level4 = _flat(next(lv.description for lv in ladder.levels if lv.level == 4))
+    for item in items:
+        assert _flat(item) in level4
+
+
+def _sources_row(first_cell: str) -> str:
+    row = next(line for line in SOURCES_MD.read_text(encoding="utf-8").splitlines() if first_cell in line)
+    return row
+
+
+def _names(text: str) -> set[str]:
+    return set(re.findall(r"[一-龥ぁ-んァ-ヶ]+?[市町村県](?=[・）、|\s]|$)", text))
+
+
+@needs_seeds
+def test_keyword_order_row_names_every_case_whose_list_order_reads_differently(corpus) -> None:  # type: ignore[no-untyped-def]
+    # The list table (p.2) prints two keyword columns; the text extraction reads them column by column.
+    differs, row_major_differs = set(), set()
+    page_orders = {}
+    for name, section in _case_sections(corpus).items():
+        line = re.search(r"キーワード:(.*)", section)
+        assert line
+        page_orders[name] = [corpus.taxonomy.keyword(k).slug for k in re.findall(r"#\s*([^#\s]+)", line.group(1))]
+    for row in re.findall(r"^\d+\t(.+)$", _seed(), flags=re.MULTILINE):
+        cells = row.split("\t")
+        name = next((n for n in page_orders if n in cells[0]), None)
+        if name is None or "人口" not in cells[0]:
+            continue
+        columns = [re.findall(r"#\s*([^#\s]+)", c) for c in cells if "#" in c]
+        column_major = [corpus.taxonomy.keyword(k).slug for col in columns for k in col]
+        row_major = [
+            corpus.taxonomy.keyword(col[i]).slug
+            for i in range(max(map(len, columns)))
+            for col in columns
+            if i < len(col)
+        ]
+        if column_major != page_orders[name]:
+            differs.add(name)
+        if row_major != page_orders[name]:
+            row_major_differs.add(name)
+    assert len(page_orders) == 14
+    assert row_major_differs == set()  # read row by row, the list agrees with every case page
+    recorded = _sources_row("| キーワードの並び |").split("|")[2]
+    assert _names(recorded) == differs
+
+
+@needs_seeds
+def test_old_kanji_row_names_every_case_that_prints_it(corpus) -> None:  # type: ignore[no-untyped-def]
+    printed = {name for name, section in _case_sections(corpus).items() if "苦勞" in section}
+    row = _sources_row("苦勞")
+    assert _names(row.split("|")[1]) == printed
