@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -201,3 +202,13 @@ def test_old_kanji_row_names_every_case_that_prints_it(corpus) -> None:  # type:
     printed = {name for name, section in _case_sections(corpus).items() if "苦勞" in section}
     row = _sources_row("苦勞")
     assert _names(row.split("|")[1]) == printed
+
+
+def test_dialogue_points_name_their_speaker(corpus) -> None:  # type: ignore[no-untyped-def]
+    dialogue = corpus.entries["top-dialogue"].record
+    speakers = {s.name for s in dialogue.speakers}
+    said = [p.speaker for t in dialogue.topics for p in t.points]
+    assert said and set(said) == speakers  # every speaker speaks; nobody else does
+    record_schema = json.loads((ROOT / "schema" / "record.schema.json").read_text(encoding="utf-8"))
+    remark = record_schema["$defs"]["Remark"]
+    assert set(remark["required"]) == {"speaker", "summary"}  # the committed schema tells the editor

@@ -257,11 +257,18 @@ class Speaker(Model):
     role: Text
 
 
+class Remark(Model):
+    """One speaker's point in a dialogue, in our own words."""
+
+    speaker: Text = Field(description="発言者（speakers の name と同じ表記）")
+    summary: Text = Field(description="発言の要旨（自分の言葉で）")
+
+
 class Topic(Model):
     """A topic of a dialogue and the points each speaker made."""
 
     heading: Text
-    points: list[QA] = Field(default_factory=list, description="question に発言者名、answer に要旨")
+    points: list[Remark] = Field(default_factory=list, description="発言者ごとの発言の要旨")
 
 
 class Dialogue(RecordBase):
