@@ -212,3 +212,15 @@ def test_dialogue_points_name_their_speaker(corpus) -> None:  # type: ignore[no-
     record_schema = json.loads((ROOT / "schema" / "record.schema.json").read_text(encoding="utf-8"))
     remark = record_schema["$defs"]["Remark"]
     assert set(remark["required"]) == {"speaker", "summary"}  # the committed schema tells the editor
+
+
+@needs_seeds
+@pytest.mark.parametrize(("ident", "name", "page"), GUIDEBOOK_CASES[:12])
+def test_initiatives_keep_the_page_heading_apart_from_the_items(corpus, ident: str, name: str, page: int) -> None:  # type: ignore[no-untyped-def]
+    # Every municipal case page heads its initiatives with one title, then lists items under their own
+    # headings: the title goes in `initiatives_heading`, never joined to (or instead of) the first item.
+    case = corpus.entries[ident].record
+    section = _flat(_case_sections(corpus)[name])
+    assert case.initiatives_heading and _flat(case.initiatives_heading) in section
+    assert _flat(case.initiatives[0].heading) in section
+    assert not any(case.initiatives_heading in it.heading for it in case.initiatives)

@@ -228,6 +228,9 @@ class Case(RecordBase):
     summary: Text = Field(max_length=SUMMARY_MAX, description="取り組みの概要（300 字以内、自分の言葉で）")
     reason: Text | None = Field(None, description="取り組み理由")
     purpose: Text | None = Field(None, description="目的")
+    initiatives_heading: Text | None = Field(
+        None, description="取り組み内容全体の見出し（出典の表記どおり）。各項目の見出しは initiatives[].heading に"
+    )
     initiatives: list[Initiative] = Field(default_factory=list, description="取り組み内容")
     outcomes: Text | None = Field(None, description="成果")
     lessons: Text | None = Field(None, description="学んだこと")
