@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -224,3 +226,121 @@ def test_initiatives_keep_the_page_heading_apart_from_the_items(corpus, ident: s
     assert case.initiatives_heading and _flat(case.initiatives_heading) in section
     assert _flat(case.initiatives[0].heading) in section
     assert not any(case.initiatives_heading in it.heading for it in case.initiatives)
+
+
+# --- the guidebook's own structure: chapters and keyword index -----------------------------------
+
+
+@needs_seeds
+def test_guidebook_chapters_follow_its_table_of_contents(corpus) -> None:  # type: ignore[no-untyped-def]
+    toc = re.findall(r"\|\s*(\d)\.\s*(.+?)\s*\|\s*・・・\s*(\d+)\s*\|", _seed())
+    chapters = corpus.taxonomy.source("guidebook").chapters
+    assert [(str(c.number), c.title, str(c.page)) for c in chapters] == toc
+    leads = [c.lead for c in chapters if c.lead]
+    assert len(leads) == 2  # chapters 2 and 4 open with a lead-in sentence
+    for lead in leads:
+        assert len(_longest_shared_run(_flat(lead), _flat(_seed()))) < 10, lead
+
+
+def _printed_keyword_index() -> list[tuple[str, list[tuple[str, list[tuple[str, int]]]]]]:
+    seed = _seed()
+    block = seed[seed.index("頻出キーワード\t") :]
+    block = block[: block.index("\n\n\n")]
+    tables: list[tuple[str, list[tuple[str, list[tuple[str, int]]]]]] = []
+    for line in block.splitlines():
+        cells = line.split("\t")
+        if len(cells) < 3:
+            continue
+        if cells[1:] == ["団体名", "ページ"]:
+            tables.append((cells[0], []))
+        elif cells[0]:
+            tables[-1][1].append((cells[0], [(cells[1], int(cells[2]))]))
+        else:
+            tables[-1][1][-1][1].append((cells[1], int(cells[2])))
+    return tables
+
+
+@needs_seeds
+def test_guidebook_keyword_index_is_the_printed_one(corpus) -> None:  # type: ignore[no-untyped-def]
+    guidebook = corpus.taxonomy.source("guidebook")
+    ours = [
+        (t.title, [(i.term, [(e.organization, e.page) for e in i.entries]) for i in t.terms])
+        for t in guidebook.keyword_index
+    ]
+    assert ours == _printed_keyword_index()
+    # The index sits between the chapter's first page (the list, p.2) and the first case (p.4).
+    first_case = min(e.page for t in guidebook.keyword_index for i in t.terms for e in i.entries)
+    assert all(guidebook.chapters[0].page < t.page < first_case for t in guidebook.keyword_index)
+
+
+def test_guidebook_keyword_index_points_at_our_keywords_and_cases(corpus) -> None:  # type: ignore[no-untyped-def]
+    cases = [e.record for e in corpus.of_type(Case)]
+    for table in corpus.taxonomy.source("guidebook").keyword_index:
+        for item in table.terms:
+            keyword = corpus.taxonomy.keyword(item.term)
+            assert keyword is not None, item.term
+            for entry in item.entries:
+                (case,) = [
+                    c
+                    for c in cases
+                    if entry.organization.endswith(c.organization.name)
+                    and entry.organization.startswith(c.organization.prefecture)
+                    and c.sources[0].page <= entry.page <= c.sources[0].page_end
+                ]
+                assert keyword in [corpus.taxonomy.keyword(k) for k in case.keywords], (item.term, entry)
+
+
+def test_an_index_term_that_is_no_keyword_is_reported(tmp_path: Path) -> None:
+    cases = tmp_path / "cases"
+    shutil.copytree(ROOT / "cases", cases)
+    sources = cases / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(text.replace('term: "#職務認定"', 'term: "#職務の認定制度"'), encoding="utf-8")
+    line = next(i for i, s in enumerate(sources.read_text(encoding="utf-8").splitlines(), 1) if "職務の認定制度" in s)
+    problems = [d.format() for d in check([cases], cwd=tmp_path).errors]
+    assert len(problems) == 1
+    assert problems[0].startswith(f"cases/sources.yaml:{line}:")
+    assert "keyword_index[1].terms[1].term: 未登録のキーワード「#職務の認定制度」" in problems[0]
+
+
+@needs_seeds
+def test_nankoku_bpr_steps_are_the_printed_ones(corpus) -> None:  # type: ignore[no-untyped-def]
+    seed = _seed()
+    block = seed[seed.index("3つのフローの定量比較") :]
+    block = block[: block.index("\nRPA")]
+    printed: set[tuple[str, str]] = set()  # (作業, 時間) side by side in the printed table
+    for line in block.splitlines():
+        cells = [_flat(c) for c in line.split("\t")]
+        printed |= {(a, b) for a, b in itertools.pairwise(cells) if b.isdigit() and not a.isdigit()}
+    sublabels = set(re.findall(r"\((.+?)\)", _flat(block)))
+    before_after, can_be = corpus.entries["nankoku"].record.tables
+    steps = [r for r in before_after.rows if r[0] != "計"]
+    for row in steps:
+        for name, time in ((row[0], row[1]), (row[2], row[3])):
+            if not name:
+                continue
+            step, *sub = re.split(r"(?<=\))(?=\()", _flat(name))  # 申込内容の登録(AI) + (受付時間の割り振り)
+            assert (step, time) in printed, name
+            assert all(s.strip("()") in sublabels for s in sub), name
+    (total,) = [r for r in before_after.rows if r[0] == "計"]
+    assert sum(int(r[1]) for r in steps) == int(total[1]) == 12
+    assert sum(int(r[3] or 0) for r in steps) == int(total[3]) == 2
+    online = [r for r in can_be.rows if r[0] == "オンライン"]
+    for _route, name, time in online:
+        assert (_flat(name), time) in printed, name
+    (phone,) = [r for r in can_be.rows if r[0] == "電話"]
+    assert int(phone[2]) + sum(int(r[2]) for r in online) == int(can_be.rows[-1][2]) == 17
+
+
+def test_a_table_row_that_does_not_fit_its_columns_is_reported(tmp_path: Path) -> None:
+    cases = tmp_path / "cases"
+    shutil.copytree(ROOT / "cases", cases)
+    record = cases / "municipal" / "nankoku.yaml"
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("[予約登録, 1, 予約登録, 0]", "[予約登録, 1, 予約登録]"),
+        encoding="utf-8",
+    )
+    problems = [d.format() for d in check([cases], cwd=tmp_path).errors]
+    assert len(problems) == 1
+    assert problems[0].startswith("cases/municipal/nankoku.yaml:")
+    assert "tables[0]: rows[4] のセルが 3 個で、columns の 4 個と合いません" in problems[0]

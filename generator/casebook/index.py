@@ -28,6 +28,7 @@ from casebook.models import (
     Roadmap,
     RoadmapStage,
     RoadmapStep,
+    SourceDocument,
     Voice,
 )
 from casebook.municipality import (
@@ -379,7 +380,7 @@ class SiteIndex:
     kinds: list[Group]
     bands: list[Group]
     newest: list[CaseView]
-    sources: dict[str, str]
+    sources: dict[str, SourceDocument]
     others: list[RecordView] = field(default_factory=list)
     frameworks: list[FrameworkView] = field(default_factory=list)
     roadmaps: list[RoadmapView] = field(default_factory=list)
@@ -506,7 +507,7 @@ def build_index(corpus: Corpus) -> SiteIndex:
         ],
         bands=_bands(cases),
         newest=sorted(cases, key=lambda c: (c.updated.first_day(), c.id), reverse=True)[:6],
-        sources={s.id: s.title for s in tax.sources},
+        sources={s.id: s for s in tax.sources},
         others=others,
         frameworks=frameworks,
     )

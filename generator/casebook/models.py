@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     TypeAdapter,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -90,6 +91,12 @@ DateText = Annotated[
     ),
 ]
 Text = Annotated[str, AfterValidator(_text), Field(min_length=1)]
+Cell = Annotated[
+    str,
+    # A number in a table is shown as printed, so `3` and `"3"` mean the same cell.
+    BeforeValidator(lambda v: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v),
+    AfterValidator(_text),
+]
 Url = Annotated[str, AfterValidator(_url), Field(description="http:// または https:// で始まる URL")]
 Slug = Annotated[str, AfterValidator(_slug), Field(pattern=SLUG_PATTERN, description="半角英小文字・数字・ハイフン")]
 Yomi = Annotated[str, AfterValidator(_yomi), Field(description="読み（ひらがな）。五十音順の並べ替えに使います")]
@@ -180,6 +187,27 @@ class Figure(Model):
     note: Text | None = None
 
 
+class Table(Model):
+    """A small table the source prints (e.g. 南国市's BPR steps before and after), cell by cell."""
+
+    title: Text
+    as_of: DateText | None = None
+    columns: list[Text] = Field(min_length=2, description="列の見出し")
+    rows: list[list[Cell]] = Field(min_length=1, description='行（セルの並び。数は columns と同じ。空のセルは ""）')
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _rows_fit_columns(self) -> Table:
+        for i, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                raise PydanticCustomError(
+                    "table",
+                    'rows[{i}] のセルが {n} 個で、columns の {m} 個と合いません（空のセルは "" と書きます）',
+                    {"i": i, "n": len(row), "m": len(self.columns)},
+                )
+        return self
+
+
 class Event(Model):
     """A dated event on the record's timeline."""
 
@@ -236,6 +264,7 @@ class Case(RecordBase):
     lessons: Text | None = Field(None, description="学んだこと")
     interview: Interview | None = None
     figures: list[Figure] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list, description="出典の表（作業ごとの時間など）")
     timeline: list[Event] = Field(default_factory=list)
     skill_ladder: SkillLadder | None = None
     contact: Text | None = Field(None, description="連絡先（公開されている窓口）")
@@ -412,16 +441,49 @@ class Framework(Model):
     items: list[FrameworkItem] = Field(min_length=1)
 
 
+class Chapter(Model):
+    """A chapter of a source document: pages cited from it are shown with its title."""
+
+    number: int = Field(ge=1)
+    title: Text = Field(description="章の題（資料の目次の表記どおり）")
+    page: int = Field(ge=1, description="章の最初のページ（目次の番号）")
+    lead: Text | None = Field(None, description="章の冒頭の紹介文の要旨（自分の言葉で）")
+
+
+class IndexEntry(Model):
+    """Where the document's own keyword index points: an organisation and a page."""
+
+    organization: Text = Field(description="団体名（資料の表記どおり。例: 茨城県五霞町）")
+    page: int = Field(ge=1)
+
+
+class IndexTerm(Model):
+    """A term of the document's own keyword index and the pages it lists."""
+
+    term: Text = Field(description="キーワード（資料の表記どおり。cases/keywords.yaml の表示名か別名に当たること）")
+    entries: list[IndexEntry] = Field(min_length=1)
+
+
+class KeywordIndexTable(Model):
+    """One table of the document's own keyword index (e.g. the guidebook's 頻出キーワード)."""
+
+    title: Text = Field(description="表の名前（資料の表記どおり）")
+    page: int = Field(ge=1, description="表が載っているページ")
+    terms: list[IndexTerm] = Field(min_length=1)
+
+
 class SourceDocument(Model):
     """A source document records cite."""
 
     id: Slug
     title: Text
-    publisher: Text
+    publisher: Text = Field(description="発行者（出典の表示に使います）")
     date: DateText | None = None
     kind: Text = Field(description="資料の種類（ガイドブック、議事概要など）")
     file: Text | None = Field(None, description="seeds 内のファイル名")
     note: Text | None = None
+    chapters: list[Chapter] = Field(default_factory=list, description="章（目次のとおり）")
+    keyword_index: list[KeywordIndexTable] = Field(default_factory=list, description="資料自身のキーワード索引")
 
 
 KeywordList = TypeAdapter(list[Keyword])

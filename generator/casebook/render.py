@@ -22,6 +22,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from casebook.charts import bar_chart, japan_map
+from casebook.citation import chapter_of, listings_by_keyword, source_index_tables
 from casebook.dates import parse_date
 from casebook.feed import FEED_PATH, atom_feed, updates
 from casebook.index import (
@@ -184,6 +185,8 @@ def environment(index: SiteIndex) -> Environment:
             card = cards[(view.id, depth)] = Markup(text.strip())
         return card
 
+    tables = source_index_tables(index)
+    listings = listings_by_keyword(tables)
     bands = {g.label: g.slug for g in index.bands}
     groups = {name: f"group-{i + 1}" for i, (name, _views) in enumerate(index.challenge_groups)}
     env.globals.update(
@@ -193,7 +196,10 @@ def environment(index: SiteIndex) -> Environment:
         number=_number,
         interview=_interview,
         timeline=_timeline,
-        source_title=lambda ident: index.sources.get(ident, ident),
+        source=index.sources.get,
+        chapter=chapter_of,
+        source_index=tables,
+        source_index_of=lambda slug: listings.get(slug, []),
         band_slug=lambda label: bands.get(label, ""),
         row_slug=lambda row: ROW_SLUGS.get(row, "row-other"),
         group_slug=lambda name: groups.get(name, "group"),

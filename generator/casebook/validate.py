@@ -280,6 +280,8 @@ def load_taxonomy(root: Path, cwd: Path | None = None) -> tuple[Taxonomy, list[D
     problems.extend(_keyword_collisions(taxonomy, root, cwd))
     if "frameworks" in docs:
         problems.extend(_framework_keywords(taxonomy, docs["frameworks"]))
+    if "sources" in docs:
+        problems.extend(_source_index_keywords(taxonomy, docs["sources"]))
     return taxonomy, problems
 
 
@@ -304,6 +306,19 @@ def _framework_keywords(taxonomy: Taxonomy, doc: Document) -> list[Diagnostic]:
             for k, text in enumerate(item.keywords):
                 if problem := _unknown_keyword(taxonomy, text):
                     loc = ("frameworks", f, "items", i, "keywords", k)
+                    line, col = doc.position(loc)
+                    out.append(Diagnostic(doc.path, line, col, dotted(loc), *problem))
+    return out
+
+
+def _source_index_keywords(taxonomy: Taxonomy, doc: Document) -> list[Diagnostic]:
+    """Every term of a document's own keyword index must be a registered keyword (the keyword pages show it)."""
+    out: list[Diagnostic] = []
+    for s, source in enumerate(taxonomy.sources):
+        for t, table in enumerate(source.keyword_index):
+            for i, entry in enumerate(table.terms):
+                if problem := _unknown_keyword(taxonomy, entry.term):
+                    loc = ("sources", s, "keyword_index", t, "terms", i, "term")
                     line, col = doc.position(loc)
                     out.append(Diagnostic(doc.path, line, col, dotted(loc), *problem))
     return out
