@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import fnmatch
+import tomllib
 from pathlib import Path
+from typing import Any
 
+import jinja2
+import material
 import pytest
 
 from casebook.index import build_index
 from casebook.models import Case, Dialogue, OtherInitiative, Program, Voice
+from casebook.municipality import OrgKind
 from casebook.render import Page, render_site
+from casebook.scaffold import CaseDraft, case_yaml
 from casebook.validate import Corpus, check
 
 ROOT = Path(__file__).resolve().parent.parent
+THEME = ROOT / "generator" / "casebook" / "theme"
+MATERIAL = Path(material.__file__).resolve().parent / "templates"
+CC_BY = "https://creativecommons.org/licenses/by/4.0/deed.ja"
 OUR_KEYWORDS = "キーワードは当サイトが付けたもの"
 
 
@@ -102,3 +113,83 @@ def test_keyword_pages_show_the_guidebook_index(corpus: Corpus, pages: dict[str,
             for entry in item.entries:
                 assert f"{entry.organization}</a> p.{entry.page}" in line
                 assert f"{entry.organization}</a> p.{entry.page}" in index_page
+
+
+# --- licences ------------------------------------------------------------------------------------
+
+
+def test_licence_files_exist_and_ship_with_the_package() -> None:
+    code = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    content = (ROOT / "LICENSE-CONTENT").read_text(encoding="utf-8")
+    assert code.startswith("MIT License\n") and "Permission is hereby granted, free of charge" in code
+    assert tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["license"] == {"text": "MIT"}
+    assert "Attribution 4.0 International" in content and "Section 1 -- Definitions." in content
+    assert "cases/" in content and "docs/" in content and "加工して作成" in content  # what it covers, how to credit
+    # No copy sits in package data: setuptools puts files matching these default patterns in every wheel and sdist.
+    for name in ("LICENSE", "LICENSE-CONTENT"):
+        assert any(fnmatch.fnmatch(name, p) for p in ("LICEN[CS]E*", "COP[YI]ING*", "NOTICE*", "AUTHORS*"))
+
+
+def _footer(repository: str = "") -> str:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([THEME, MATERIAL]), autoescape=False)
+    env.filters["url"] = lambda value: "../../" + value  # MkDocs makes site paths relative to the page
+    config: dict[str, Any] = {"copyright": None, "extra": {"repository": repository}}
+    return env.get_template("partials/copyright.html").render(config=config)
+
+
+def test_footer_is_japanese_and_shows_licence_sources_and_repository() -> None:
+    # Material's footer includes this partial; ours replaces its "Made with Material for MkDocs".
+    assert '{% include "partials/copyright.html" %}' in (MATERIAL / "partials" / "footer.html").read_text("utf-8")
+    html = _footer("https://github.com/example/casebook")
+    assert "Made with" not in html
+    assert f'<a href="{CC_BY}" rel="license">CC BY 4.0</a>' in html and "MIT" in html
+    assert '<a href="../../about/#license">' in html and '<a href="../../about/#sources">' in html
+    assert "出典: 総務省「デジタル人材の育成ガイドブック＜事例編＞」" in html and "加工して作成" in html
+    assert '<a href="https://github.com/example/casebook">' in html
+    assert "リポジトリ" not in _footer("")  # no repository configured: no dead link
+
+
+def test_about_page_credits_every_source_and_has_the_sections_others_link_to(
+    corpus: Corpus, pages: dict[str, Page]
+) -> None:
+    about = (ROOT / "docs" / "about.md").read_text(encoding="utf-8")
+    for doc in corpus.taxonomy.sources:
+        row = next((line for line in about.splitlines() if f"「{doc.title}」" in line), None)
+        assert row is not None, doc.title
+        assert f"| {doc.publisher} |" in row, doc.title
+    assert "加工して作成" in about and CC_BY in about and "LICENSE-CONTENT" in about
+    anchors = {"license": "## ライセンス {: #license }", "sources": "## 出典 {: #sources }"}
+    assert all(heading in about for heading in anchors.values())
+    # The data page and the footer point at those sections.
+    data = pages["data/index.md"].markdown
+    for anchor in anchors:
+        assert f'href="../about/#{anchor}"' in data
+    assert "CC BY 4.0" in data
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "CONTRIBUTING.md",
+        "README.md",
+        ".github/ISSUE_TEMPLATE/case.yml",
+        ".github/PULL_REQUEST_TEMPLATE.md",
+        "docs/about.md",
+    ],
+)
+def test_every_way_to_contribute_says_contributions_are_cc_by(path: str) -> None:
+    assert "CC BY 4.0" in (ROOT / path).read_text(encoding="utf-8")
+
+
+def test_a_new_record_says_it_will_be_cc_by() -> None:
+    draft = CaseDraft(organization="五霞町", code="085421", kind=OrgKind.TOWN, title="題", category="plans-and-systems")
+    assert "CC BY 4.0" in case_yaml(draft, dt.date(2026, 11, 30))  # what `casebook new` writes
+
+
+def test_built_pages_carry_the_japanese_footer(built_site: Path) -> None:
+    for page in ("index.html", "cases/goka/index.html", "keywords/index.html", "about/index.html"):
+        html = (built_site / page).read_text(encoding="utf-8")
+        assert "Made with" not in html, page
+        assert 'rel="license">CC BY 4.0</a>' in html and "加工して作成" in html, page
+    about = (built_site / "about" / "index.html").read_text(encoding="utf-8")
+    assert 'id="license"' in about and 'id="sources"' in about
