@@ -86,7 +86,7 @@ def test_prose_is_in_our_own_words(corpus, ident: str, name: str, page: int) -> 
 
 
 def test_frequent_keywords_match_the_guidebook(corpus) -> None:  # type: ignore[no-untyped-def]
-    # The guidebook's 頻出キーワード table (p.2): OJT ×4, 外部専門人材 ×3, DXアドバイザーの活用 ×3.
+    # The guidebook's 頻出キーワード table (p.3): OJT ×4, 外部専門人材 ×3, DXアドバイザーの活用 ×3.
     counts: dict[str, set[str]] = {}
     for entry in corpus.of_type(Case):
         for text in entry.record.keywords:
