@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from casebook.citation import chapter_of, listings_by_keyword, source_index_tables
 from casebook.dates import parse_date
 from casebook.feed import FEED_PATH, atom_feed
 from casebook.index import FREQUENT, INITIATIVE_KINDS, CaseView, SiteIndex
@@ -139,6 +140,8 @@ def environment(index: SiteIndex) -> Environment:
             card = cards[(view.id, depth)] = Markup(text.strip())
         return card
 
+    tables = source_index_tables(index)
+    listings = listings_by_keyword(tables)
     bands = {g.label: g.slug for g in index.bands}
     groups = {name: f"group-{i + 1}" for i, (name, _views) in enumerate(index.challenge_groups)}
     env.globals.update(
@@ -152,7 +155,10 @@ def environment(index: SiteIndex) -> Environment:
         number=_number,
         interview=_interview,
         timeline=_timeline,
-        source_title=lambda ident: index.sources.get(ident, ident),
+        source=index.sources.get,
+        chapter=chapter_of,
+        source_index=tables,
+        source_index_of=lambda slug: listings.get(slug, []),
         band_slug=lambda label: bands.get(label, ""),
         row_slug=lambda row: ROW_SLUGS.get(row, "row-other"),
         group_slug=lambda name: groups.get(name, "group"),

@@ -64,6 +64,7 @@ def case_yaml(draft: CaseDraft, today: dt.date) -> str:
     return f"""# yaml-language-server: $schema=../../schema/record.schema.json
 # 新しい事例の記録です。「#」の行は説明なので、消しても残しても構いません。
 # 書き終えたら `casebook check` で確かめてください（間違いがあれば「ファイル:行:列」で知らせます）。
+# 記録は CC BY 4.0 で公開されます（CONTRIBUTING.md「6. ライセンス」）。出典の文は写さず、自分の言葉で書きます。
 type: case
 title: {_q(draft.title)}   # タイトル（出典の表記どおり）
 organization:

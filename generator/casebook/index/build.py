@@ -68,7 +68,7 @@ def build_index(corpus: Corpus) -> SiteIndex:
         kinds=_kinds(cases, others),
         bands=bands(cases),
         newest=sorted(cases, key=lambda c: (c.updated.first_day(), c.id), reverse=True)[:6],
-        sources={s.id: s.title for s in tax.sources},
+        sources={s.id: s for s in tax.sources},
         others=others,
         frameworks=frameworks(corpus, cases),
     )

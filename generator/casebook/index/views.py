@@ -24,6 +24,7 @@ from casebook.models import (
     OtherInitiative,
     Program,
     RecordBase,
+    SourceDocument,
     Voice,
 )
 from casebook.models.records import RECORD_TYPE_OF
@@ -359,7 +360,7 @@ class SiteIndex:
     kinds: list[Group]
     bands: list[Group]
     newest: list[CaseView]
-    sources: dict[str, str]
+    sources: dict[str, SourceDocument]
     others: list[RecordView] = field(default_factory=list)
     frameworks: list[FrameworkView] = field(default_factory=list)
     roadmaps: list[RoadmapView] = field(default_factory=list)

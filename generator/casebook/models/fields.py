@@ -162,6 +162,13 @@ Text = Annotated[str, AfterValidator(_text), Field(min_length=1)]
 Short = Annotated[str, AfterValidator(_text), Field(min_length=1, max_length=TITLE_MAX)]
 Name = Annotated[str, AfterValidator(_text), Field(min_length=1, max_length=NAME_MAX)]
 Number = Annotated[int | float, BeforeValidator(_number), Field(description="数値（半角。非数・無限大は不可）")]
+Cell = Annotated[
+    str,
+    # A number in a table is shown as printed, so `3` and `"3"` mean the same cell.
+    BeforeValidator(lambda v: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v),
+    AfterValidator(_text),
+    Field(max_length=TITLE_MAX),
+]
 Url = Annotated[
     str,
     Field(max_length=URL_MAX, description="http:// または https:// で始まる URL"),

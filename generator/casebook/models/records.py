@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, TypeAdapter, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, TypeAdapter, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from casebook.models.fields import (
@@ -17,6 +17,7 @@ from casebook.models.fields import (
     PAGE_MAX,
     POPULATION_MAX,
     SUMMARY_MAX,
+    Cell,
     DateText,
     Model,
     MunicipalityCode,
@@ -119,6 +120,27 @@ class Figure(Model):
     note: Text | None = None
 
 
+class Table(Model):
+    """A small table the source prints (e.g. 南国市's BPR steps before and after), cell by cell."""
+
+    title: Short
+    as_of: DateText | None = None
+    columns: list[Short] = Field(min_length=2, description="列の見出し")
+    rows: list[list[Cell]] = Field(min_length=1, description='行（セルの並び。数は columns と同じ。空のセルは ""）')
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _rows_fit_columns(self) -> Table:
+        for i, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                raise PydanticCustomError(
+                    "table",
+                    'rows[{i}] のセルが {n} 個で、columns の {m} 個と合いません（空のセルは "" と書きます）',
+                    {"i": i, "n": len(row), "m": len(self.columns)},
+                )
+        return self
+
+
 class Event(Model):
     """A dated event on the record's timeline."""
 
@@ -167,11 +189,15 @@ class Case(RecordBase):
     summary: Text = Field(max_length=SUMMARY_MAX, description="取り組みの概要（300 字以内、自分の言葉で）")
     reason: Text | None = Field(None, description="取り組み理由")
     purpose: Text | None = Field(None, description="目的")
+    initiatives_heading: Short | None = Field(
+        None, description="取り組み内容全体の見出し（出典の表記どおり）。各項目の見出しは initiatives[].heading に"
+    )
     initiatives: list[Initiative] = Field(default_factory=list, description="取り組み内容")
     outcomes: Text | None = Field(None, description="成果")
     lessons: Text | None = Field(None, description="学んだこと")
     interview: Interview | None = None
     figures: list[Figure] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list, description="出典の表（作業ごとの時間など）")
     timeline: list[Event] = Field(default_factory=list)
     skill_ladder: SkillLadder | None = None
     contact: Text | None = Field(None, description="連絡先（公開されている窓口）")
@@ -196,11 +222,18 @@ class Speaker(Model):
     role: Short
 
 
+class Remark(Model):
+    """One speaker's point in a dialogue, in our own words."""
+
+    speaker: Name = Field(description="発言者（speakers の name と同じ表記）")
+    summary: Text = Field(description="発言の要旨（自分の言葉で）")
+
+
 class Topic(Model):
     """A topic of a dialogue and the points each speaker made."""
 
     heading: Short
-    points: list[QA] = Field(default_factory=list, description="question に発言者名、answer に要旨")
+    points: list[Remark] = Field(default_factory=list, description="発言者ごとの発言の要旨")
 
 
 class Dialogue(RecordBase):

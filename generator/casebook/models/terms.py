@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, TypeAdapter
 
-from casebook.models.fields import SUMMARY_MAX, DateText, Model, Short, Slug, Text, Yomi
+from casebook.models.fields import SUMMARY_MAX, DateText, Model, Name, Short, Slug, Text, Yomi
 from casebook.models.records import SourceRef
 
 
@@ -103,16 +103,49 @@ class Framework(Model):
     items: list[FrameworkItem] = Field(min_length=1)
 
 
+class Chapter(Model):
+    """A chapter of a source document: pages cited from it are shown with its title."""
+
+    number: int = Field(ge=1)
+    title: Short = Field(description="章の題（資料の目次の表記どおり）")
+    page: int = Field(ge=1, description="章の最初のページ（目次の番号）")
+    lead: Text | None = Field(None, description="章の冒頭の紹介文の要旨（自分の言葉で）")
+
+
+class IndexEntry(Model):
+    """Where the document's own keyword index points: an organisation and a page."""
+
+    organization: Name = Field(description="団体名（資料の表記どおり。例: 茨城県五霞町）")
+    page: int = Field(ge=1)
+
+
+class IndexTerm(Model):
+    """A term of the document's own keyword index and the pages it lists."""
+
+    term: Short = Field(description="キーワード（資料の表記どおり。cases/keywords.yaml の表示名か別名に当たること）")
+    entries: list[IndexEntry] = Field(min_length=1)
+
+
+class KeywordIndexTable(Model):
+    """One table of the document's own keyword index (e.g. the guidebook's 頻出キーワード)."""
+
+    title: Short = Field(description="表の名前（資料の表記どおり）")
+    page: int = Field(ge=1, description="表が載っているページ")
+    terms: list[IndexTerm] = Field(min_length=1)
+
+
 class SourceDocument(Model):
     """A source document records cite."""
 
     id: Slug
     title: Short
-    publisher: Short
+    publisher: Short = Field(description="発行者（出典の表示に使います）")
     date: DateText | None = None
     kind: Short = Field(description="資料の種類（ガイドブック、議事概要など）")
     file: Short | None = Field(None, description="seeds 内のファイル名")
     note: Text | None = None
+    chapters: list[Chapter] = Field(default_factory=list, description="章（目次のとおり）")
+    keyword_index: list[KeywordIndexTable] = Field(default_factory=list, description="資料自身のキーワード索引")
 
 
 KeywordList = TypeAdapter(list[Keyword])

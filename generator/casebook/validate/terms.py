@@ -15,6 +15,7 @@ from casebook.load import MAX_TAXONOMY_BYTES, Document, LoadError, dotted, load
 from casebook.models import (
     Framework,
     Keyword,
+    SourceDocument,
 )
 from casebook.taxonomy import Taxonomy, normalize_key
 from casebook.validate.addresses import TERM_ROUTES, page_name_problem
@@ -75,6 +76,8 @@ def read_taxonomy(root: Path, cwd: Path | None) -> tuple[Taxonomy, list[Diagnost
     if "frameworks" in docs:
         problems.extend(_framework_keywords(parts["frameworks"], docs["frameworks"], refs))
         problems.extend(_framework_items(parts["frameworks"], docs["frameworks"]))
+    if "sources" in docs:
+        problems.extend(_source_index_keywords(parts["sources"], docs["sources"], refs))
     for key in ("challenges", "frameworks"):
         # Challenges and frameworks cite sources too: an unknown document id would show as a bare id.
         for i, term in parts[key]:
@@ -196,6 +199,18 @@ def _framework_keywords(frameworks: list[tuple[int, Framework]], doc: Document, 
     for f, framework in frameworks:
         for i, item in enumerate(framework.items):
             check_keywords(at, ("frameworks", f, "items", i), item.keywords, refs)
+    return out
+
+
+def _source_index_keywords(sources: list[tuple[int, SourceDocument]], doc: Document, refs: Refs) -> list[Diagnostic]:
+    """Every term of a document's own keyword index must be a registered keyword (the keyword pages show it)."""
+    out: list[Diagnostic] = []
+    at = Reporter(doc.path, doc, out)
+    for s, source in sources:
+        for t, table in enumerate(source.keyword_index):
+            for i, entry in enumerate(table.terms):
+                if problem := refs.keyword(entry.term):
+                    at(("sources", s, "keyword_index", t, "terms", i, "term"), *problem)
     return out
 
 
