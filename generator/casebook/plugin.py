@@ -26,9 +26,10 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from casebook.cli import schemas
+from casebook.diagnostics import Diagnostic
 from casebook.export import write_exports
 from casebook.index import build_index
-from casebook.live import LiveSite, Update
+from casebook.live import LiveSite, Update, error_page, failure, gate
 from casebook.markup import ANCHOR_ID, to_html
 from casebook.render import render_assets, render_processes, render_site
 from casebook.search import SearchIndexError, SiteIndexer, index_site
@@ -71,6 +72,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self._live: LiveSite | None = None
         self._update: Update | None = None
         self._trigger: Path | None = None
+        self._error_page: bytes | None = None
+        """What every request is answered with while the site cannot be built (serve only)."""
+        self._gated = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether we serve (and dirty-rebuild) or build once."""
@@ -92,29 +96,24 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        """Validate the records and add every generated page; stop the build on errors."""
+        """Validate the records and add every generated page; stop the build on errors (serve: show them)."""
         if self._serving:
             if self._live is None:
                 self._live = LiveSite(self._cases, self._root, (PACKAGE / "templates",))
             before = self._live.served  # what the last build served, for `--dirty`
             update = self._live.update()
-            corpus, index, pages = update.corpus, update.index, update.pages
+            corpus, index, pages, errors = update.corpus, update.index, update.pages, update.errors
             self._update = update
         else:
             corpus = check([self._cases], cwd=self._root)
             index = None if corpus.errors else build_index(corpus)
             pages = render_site(index, processes=render_processes()) if index is not None else {}
-            before = {}
-        for d in corpus.warnings:
-            log.warning(d.format())
-        if corpus.errors or index is None:
-            for d in corpus.errors:
-                log.error(d.format())
-            raise PluginError(
-                f"記録にエラーが {len(corpus.errors)} 件あるため、サイトを作れません。"
-                "上の各行の指示に従って直してください（`casebook check` でも確かめられます）。"
-            )
-        self._corpus = corpus
+            before, errors = {}, tuple(corpus.errors)
+        self._report(corpus, errors)
+        if index is None:
+            return files  # serving records that were never valid: only the error page is shown
+        if not errors:
+            self._corpus = corpus
         for path, text in render_assets(index, config.site_url or "", config.site_name).items():
             files.append(File.generated(config, path, content=text))
         self._sources = {}
@@ -141,7 +140,29 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 self._streaming = SiteIndexer()
             except SearchIndexError as exc:
                 raise PluginError(str(exc)) from None
+        if self._live is not None and (deleted := self._live.prune(Path(config.site_dir), (f.dest_uri for f in files))):
+            log.info(f"生成されなくなったページを消しました: {', '.join(deleted)}")
         return files
+
+    def _report(self, corpus: Corpus, errors: tuple[Diagnostic, ...]) -> None:
+        """Log the problems; a build stops, a server shows them on every page until they are fixed."""
+        for d in corpus.warnings:
+            log.warning(d.format())
+        for d in errors:
+            log.error(d.format())
+        if not errors:
+            self._error_page = None
+            return
+        if not (self._serving or self._gated):
+            raise PluginError(
+                f"記録にエラーが {len(errors)} 件あるため、サイトを作れません。"
+                "上の各行の指示に従って直してください（`casebook check` でも確かめられます）。"
+            )
+        self._error_page = error_page(errors).encode("utf-8")
+        log.error(
+            f"エラーが {len(errors)} 件あるため、サイトを更新できません。ブラウザにも同じ一覧を表示しています。"
+            "直して保存すると、サイトに戻ります。"
+        )
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
         """Generated pages are HTML already: skip Python-Markdown, which only re-parsed it (half the build)."""
@@ -168,6 +189,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_build_error(self, /, *, error: Exception) -> None:
         self._close_streaming()
+        if self._serving or self._gated:  # MkDocs keeps the old site but would make every request wait
+            self._error_page = error_page([failure(error, self._root)]).encode("utf-8")
 
     def _close_streaming(self) -> None:
         if self._streaming is not None:
@@ -224,6 +247,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Rebuild when a record, the taxonomy or a template changes, or when the full render is ready."""
+        # While the site cannot be built, every address answers at once with the list of problems.
+        app = server.get_app()
+        assert app is not None  # LiveReloadServer sets its app when it is made
+        server.set_app(gate(app, lambda: self._error_page, ("/livereload/",)))
+        self._gated = True
         server.watch(str(self._cases))
         server.watch(str(PACKAGE / "templates"))
         server.watch(str(PACKAGE / "assets"))
