@@ -143,3 +143,19 @@ def test_a_broken_record_shows_its_problems_on_every_page_until_fixed(tmp_path: 
         # The rest of the last good site is still there (with --dirty it is not written again).
         _wait_for(f"{base}cases/kasama/", "笠間", 10)
         assert _fetch(base)[0] == 200
+
+
+def test_serve_starts_on_broken_records_and_shows_them_until_fixed(tmp_path: Path) -> None:
+    # `mkdocs serve` used to stop at once; now the problems are the page until the site can be made.
+    project = copy_project(tmp_path / "p")
+    goka = project / "cases" / "municipal" / "goka.yaml"
+    good = goka.read_text(encoding="utf-8")
+    goka.write_text(good.replace("title: 育成レベルに応じた", "title: [育成レベルに応じた"), encoding="utf-8")
+    log = tmp_path / "serve.log"
+    with mkdocs_serve(project, log) as base:
+        _until("the error page", lambda: _fetch(f"{base}cases/goka/")[0] == 500, 60)
+        assert "cases/municipal/goka.yaml:" in _fetch(base)[1].decode("utf-8")
+        goka.write_text(good, encoding="utf-8")
+        _wait_for(f"{base}cases/goka/", "育成レベルに応じたデジタル人材の育成", 30)
+    # The terminal shows the problem, not a screenful of nav warnings about the pages it could not make.
+    assert "goka.yaml:" in log.read_text(encoding="utf-8") and "'nav'" not in log.read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ keeps only hand-written pages (DESIGN §2).
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import threading
@@ -110,8 +111,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             pages = render_site(index, processes=render_processes()) if index is not None else {}
             before, errors = {}, tuple(corpus.errors)
         self._report(corpus, errors)
-        if index is None:
-            return files  # serving records that were never valid: only the error page is shown
+        if index is None:  # serving records that were never valid: only the error page is shown
+            # The nav lists generated pages that could not be made; the errors above already say why.
+            config.validation.nav.not_found = logging.DEBUG
+            return files
         if not errors:
             self._corpus = corpus
         for path, text in render_assets(index, config.site_url or "", config.site_name).items():

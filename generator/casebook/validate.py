@@ -362,7 +362,7 @@ def check(paths: Sequence[Path] = (), cwd: Path | None = None, cache: RecordCach
     """
     root = find_root(paths)
     if root is None:
-        where = ", ".join(p.as_posix() for p in paths) or "cases"
+        where = ", ".join(display_path(p, cwd) for p in paths) or "cases"
         return Corpus(
             Path("cases"),
             Taxonomy(),

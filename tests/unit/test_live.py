@@ -199,3 +199,20 @@ def test_prune_deletes_only_what_the_last_build_wrote_and_this_one_did_not(tmp_p
     assert not (site / "cases" / "old").exists()  # the page's folder went with it
     assert (site / "cases" / "goka" / "index.html").exists() and (site / "pagefind" / "x.pf_meta").exists()
     assert (tmp_path / "outside.html").exists()  # never outside the site
+
+
+@pytest.mark.parametrize("mishap", ["taxonomy deleted", "record unreadable"])
+def test_a_missing_taxonomy_or_an_unreadable_record_keeps_the_pages_and_names_the_file(
+    project: Path, mishap: str
+) -> None:
+    live = LiveSite(project / "cases", project)
+    good = live.update()
+    if mishap == "taxonomy deleted":
+        (project / "cases" / "keywords.yaml").unlink()
+        where = "cases"
+    else:  # a link whose file was moved away: unreadable even for root
+        (project / "cases" / "municipal" / "moved.yaml").symlink_to(project / "gone.yaml")
+        where = "cases/municipal/moved.yaml"
+    broken = live.update()
+    assert [d.path for d in broken.errors] == [where], [d.format() for d in broken.errors]
+    assert broken.pages == good.pages
