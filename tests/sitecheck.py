@@ -59,7 +59,11 @@ def mkdocs_serve(project: Path, log: Path, *flags: str) -> Iterator[str]:
             yield f"http://127.0.0.1:{port}/"
         finally:
             server.terminate()
-            server.wait(timeout=10)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 class _Links(HTMLParser):

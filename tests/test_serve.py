@@ -94,7 +94,7 @@ def test_editing_a_record_updates_the_served_page(tmp_path: Path, flags: list[st
         )
         _wait_for(url, "編集後のデジタル人材の育成", 30)
         # A keyword page that lists the case follows the edit too (cross-indexes are rebuilt).
-        _wait_for(f"{base}keywords/ojt/", "編集後のデジタル人材の育成", 10)
+        _wait_for(f"{base}keywords/ojt/", "編集後のデジタル人材の育成", 30)
         # The search index and the data exports follow in the background.
         _wait_for(f"{base}data/cases.csv", "編集後のデジタル人材の育成", 30)
 

@@ -203,7 +203,7 @@ def failure(exc: BaseException, root: Path) -> Diagnostic:
         1,
         "",
         f"ページを作れません（{message}）",
-        "テンプレートか生成器のこの行を直して保存してください（`mkdocs build` でも同じ誤りを確かめられます）",
+        "この行（テンプレートか生成器）か、端末に出ている MkDocs のエラーの箇所を直して保存してください",
     )
 
 

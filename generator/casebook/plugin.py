@@ -76,6 +76,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self._error_page: bytes | None = None
         """What every request is answered with while the site cannot be built (serve only)."""
         self._gated = False
+        self._broken = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether we serve (and dirty-rebuild) or build once."""
@@ -153,9 +154,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             log.warning(d.format())
         for d in errors:
             log.error(d.format())
+        self._broken = bool(errors)
         if not errors:
-            self._error_page = None
-            return
+            return  # the error page stays up until this build is written (on_post_build)
         if not (self._serving or self._gated):
             raise PluginError(
                 f"記録にエラーが {len(errors)} 件あるため、サイトを作れません。"
@@ -202,6 +203,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_post_build(self, /, *, config: MkDocsConfig) -> None:
         """Write the data exports, then index the built site with Pagefind (extended)."""
+        if not self._broken:
+            self._error_page = None  # only now: a build that failed midway would leave requests waiting
         site = Path(config.site_dir)
         if self._serving:
             # While serving, the edited page is served at once; the rest of the site, the exports and
