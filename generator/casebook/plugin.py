@@ -229,7 +229,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             if update is not None and self._live is not None and self._live.complete(update):
                 self._request_rebuild()  # the next build serves every page; exports and search follow it
                 continue
-            self._finish_site(site)
+            try:
+                self._finish_site(site)
+            except Exception as exc:  # the worker must live on, or no later save would reach search and exports
+                log.error(
+                    f"検索索引かデータの書き出しに失敗しました（{type(exc).__name__}: {exc}） — 次に保存したときに作り直します"
+                )
 
     def _request_rebuild(self) -> None:
         # A file in a folder the server watches: the public way to ask `mkdocs serve` for a build.
