@@ -9,9 +9,9 @@ from pathlib import Path
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import pytest
-from jinja2 import FileSystemLoader
+from jinja2 import Environment, FileSystemLoader
 
-from casebook import render
+from casebook import live, render
 from casebook.diagnostics import Diagnostic
 from casebook.index import build_index
 from casebook.live import LiveSite, error_page, gate
@@ -216,3 +216,12 @@ def test_a_missing_taxonomy_or_an_unreadable_record_keeps_the_pages_and_names_th
     broken = live.update()
     assert [d.path for d in broken.errors] == [where], [d.format() for d in broken.errors]
     assert broken.pages == good.pages
+
+
+def test_a_broken_error_page_template_still_lists_the_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "error.html.j2").write_text("<p>\n{% if %}\n", encoding="utf-8")
+    monkeypatch.setattr(live, "_templates", lambda: Environment(loader=FileSystemLoader(tmp_path)))
+    monkeypatch.chdir(tmp_path)
+    page = error_page([Diagnostic("cases/municipal/a.yaml", 2, 1, "", "<壊れた>", "直す")])
+    assert "cases/municipal/a.yaml:2:1: &lt;壊れた&gt; — 直す" in page
+    assert "error.html.j2:2:1: ページを作れません（TemplateSyntaxError" in page
