@@ -6,6 +6,7 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -38,6 +39,31 @@ def copy_project(dest: Path, cases: Path | None = None) -> Path:
     shutil.copytree(ROOT / "docs", dest / "docs")
     shutil.copytree(cases or ROOT / "cases", dest / "cases")
     return dest
+
+
+@contextmanager
+def mkdocs_serve(project: Path, log: Path, *flags: str) -> Iterator[str]:
+    """`mkdocs serve` of a project folder on a free port, its output in `log`; yields the base URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", *flags, "-a", f"127.0.0.1:{port}"],
+            cwd=project,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+        try:
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 class _Links(HTMLParser):

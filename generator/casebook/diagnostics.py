@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -72,11 +73,12 @@ def os_reason(exc: OSError) -> str:
 
 def display_path(path: Path, root: Path | None = None) -> str:
     """The path as a reader should see it: relative to the project when possible, with `/`."""
-    try:
-        rel = path.resolve().relative_to((root or Path.cwd()).resolve())
-    except ValueError:
-        rel = path
-    return rel.as_posix()
+    base = (root or Path.cwd()).resolve()
+    # A symlinked record is shown where it stands (also when its target is gone), else where it leads.
+    for candidate in (Path(os.path.abspath(path)), path.resolve()):
+        if candidate.is_relative_to(base):
+            return candidate.relative_to(base).as_posix()
+    return path.as_posix()
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:

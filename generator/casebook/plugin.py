@@ -6,6 +6,7 @@ keeps only hand-written pages (DESIGN §2).
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import threading
@@ -26,8 +27,9 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from casebook.cli import schemas
+from casebook.diagnostics import Diagnostic
 from casebook.export import write_exports
-from casebook.live import LiveSite, Update
+from casebook.live import LiveSite, Update, error_page, failure, gate
 from casebook.markup import ANCHOR_ID, to_html
 from casebook.pipeline import make_site
 from casebook.render import render_assets, render_processes
@@ -72,6 +74,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self._live: LiveSite | None = None
         self._update: Update | None = None
         self._trigger: Path | None = None
+        self._error_page: bytes | None = None
+        """What every request is answered with while the site cannot be built (serve only)."""
+        self._gated = False
+        self._broken = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether we serve (and dirty-rebuild) or build once."""
@@ -94,28 +100,25 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        """Validate the records and add every generated page; stop the build on errors."""
+        """Validate the records and add every generated page; stop the build on errors (serve: show them)."""
         if self._serving:
             if self._live is None:
                 self._live = LiveSite(self._cases, self._root, (PACKAGE / "templates",))
             before = self._live.served  # what the last build served, for `--dirty`
             update = self._live.update()
-            corpus, index, pages = update.corpus, update.index, update.pages
+            corpus, index, pages, errors = update.corpus, update.index, update.pages, update.errors
             self._update = update
         else:
             site = make_site(self._cases, self._root, processes=render_processes())
             corpus, index, pages = site.corpus, site.index, site.pages
-            before = {}
-        for d in corpus.warnings:
-            log.warning(d.format())
-        if corpus.errors or index is None:
-            for d in corpus.errors:
-                log.error(d.format())
-            raise PluginError(
-                f"記録にエラーが {len(corpus.errors)} 件あるため、サイトを作れません。"
-                "上の各行の指示に従って直してください（`casebook check` でも確かめられます）。"
-            )
-        self._corpus = corpus
+            before, errors = {}, tuple(corpus.errors)
+        self._report(corpus, errors)
+        if index is None:  # serving records that were never valid: only the error page is shown
+            # The nav lists generated pages that could not be made; the errors above already say why.
+            config.validation.nav.not_found = logging.DEBUG
+            return files
+        if not errors:
+            self._corpus = corpus
         for path, text in render_assets(index, config.site_url or "", config.site_name).items():
             files.append(File.generated(config, path, content=text))
         self._sources = {}
@@ -142,7 +145,29 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 self._streaming = SiteIndexer()
             except SearchIndexError as exc:
                 raise PluginError(str(exc)) from None
+        if self._live is not None and (deleted := self._live.prune(Path(config.site_dir), (f.dest_uri for f in files))):
+            log.info(f"生成されなくなったページを消しました: {', '.join(deleted)}")
         return files
+
+    def _report(self, corpus: Corpus, errors: tuple[Diagnostic, ...]) -> None:
+        """Log the problems; a build stops, a server shows them on every page until they are fixed."""
+        for d in corpus.warnings:
+            log.warning(d.format())
+        for d in errors:
+            log.error(d.format())
+        self._broken = bool(errors)
+        if not errors:
+            return  # the error page stays up until this build is written (on_post_build)
+        if not (self._serving or self._gated):
+            raise PluginError(
+                f"記録にエラーが {len(errors)} 件あるため、サイトを作れません。"
+                "上の各行の指示に従って直してください（`casebook check` でも確かめられます）。"
+            )
+        self._error_page = error_page(errors).encode("utf-8")
+        log.error(
+            f"エラーが {len(errors)} 件あるため、サイトを更新できません。ブラウザにも同じ一覧を表示しています。"
+            "直して保存すると、サイトに戻ります。"
+        )
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
         """Generated pages are HTML already: skip Python-Markdown, which only re-parsed it (half the build)."""
@@ -169,6 +194,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_build_error(self, /, *, error: Exception) -> None:
         self._close_streaming()
+        if self._serving or self._gated:  # MkDocs keeps the old site but would make every request wait
+            self._error_page = error_page([failure(error, self._root)]).encode("utf-8")
 
     def _close_streaming(self) -> None:
         if self._streaming is not None:
@@ -177,6 +204,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_post_build(self, /, *, config: MkDocsConfig) -> None:
         """Write the data exports, then index the built site with Pagefind (extended)."""
+        if not self._broken:
+            self._error_page = None  # only now: a build that failed midway would leave requests waiting
         site = Path(config.site_dir)
         if self._serving:
             # While serving, the edited page is served at once; the rest of the site, the exports and
@@ -201,7 +230,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             if update is not None and self._live is not None and self._live.complete(update):
                 self._request_rebuild()  # the next build serves every page; exports and search follow it
                 continue
-            self._finish_site(site)
+            try:
+                self._finish_site(site)
+            except Exception as exc:  # the worker must live on, or no later save would reach search and exports
+                log.error(
+                    f"検索索引かデータの書き出しに失敗しました（{type(exc).__name__}: {exc}） — 次に保存したときに作り直します"
+                )
 
     def _request_rebuild(self) -> None:
         # A file in a folder the server watches: the public way to ask `mkdocs serve` for a build.
@@ -225,6 +259,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Rebuild when a record, the taxonomy or a template changes, or when the full render is ready."""
+        # While the site cannot be built, every address answers at once with the list of problems.
+        app = server.get_app()
+        assert app is not None  # LiveReloadServer sets its app when it is made
+        server.set_app(gate(app, lambda: self._error_page, ("/livereload/",)))
+        self._gated = True
         server.watch(str(self._cases))
         server.watch(str(PACKAGE / "templates"))
         server.watch(str(PACKAGE / "assets"))

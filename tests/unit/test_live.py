@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import pytest
+from jinja2 import Environment, FileSystemLoader
 
+from casebook import live, render
+from casebook.diagnostics import Diagnostic
 from casebook.index import build_index
-from casebook.live import LiveSite
+from casebook.live import LiveSite, error_page, gate
 from casebook.render import render_site
 from casebook.validate import check
 
@@ -92,3 +97,131 @@ def test_other_changes_render_everything(project: Path, change: str) -> None:
     assert not update.corpus.errors, [d.format() for d in update.corpus.errors]
     assert not update.partial and update.rendered == len(update.pages)
     assert {p: x.markdown for p, x in update.pages.items()} == _full(project)
+
+
+def test_a_broken_save_keeps_the_last_good_pages_and_the_fix_renders_what_changed_meanwhile(project: Path) -> None:
+    live = LiveSite(project / "cases", project)
+    good = live.update()
+    goka = project / "cases" / "municipal" / "goka.yaml"
+    _save(goka, "title: 育成レベルに応じた", "title: [育成レベルに応じた")
+    broken = live.update()
+    assert [d.path for d in broken.errors] == ["cases/municipal/goka.yaml"], [d.format() for d in broken.errors]
+    assert broken.index is good.index and broken.pages == good.pages and not broken.partial
+    # Another record saved while goka is broken: the fix must bring it too, not only goka.
+    kasama = project / "cases" / "municipal" / "kasama.yaml"
+    _save(kasama, "title: ", "title: 壊れている間の編集 ")
+    assert live.update().errors
+    _save(goka, "title: [育成レベルに応じた", "title: 直した後の")
+
+    fixed = live.update()
+    assert not fixed.errors
+    assert "直した後の" in fixed.pages["cases/goka.md"].markdown
+    assert "壊れている間の編集" in fixed.pages["cases/kasama.md"].markdown
+    live.complete(fixed)
+    assert {p: x.markdown for p, x in live.update().pages.items()} == _full(project)
+
+
+def test_records_that_were_never_valid_give_errors_and_no_pages(project: Path) -> None:
+    _save(project / "cases" / "municipal" / "goka.yaml", "title: ", "title: [")
+    update = LiveSite(project / "cases", project).update()
+    assert update.errors and update.index is None and update.pages == {}
+
+
+@pytest.mark.parametrize(
+    ("mistake", "line"), [("{% if %}", 3), ("{{ no_such_variable }}", 3)], ids=["syntax", "undefined"]
+)
+def test_a_template_error_is_reported_at_its_line_and_the_last_pages_are_kept(
+    project: Path, monkeypatch: pytest.MonkeyPatch, mistake: str, line: int
+) -> None:
+    templates = project / "templates"
+    shutil.copytree(ROOT / "generator" / "casebook" / "templates", templates)
+    monkeypatch.setattr(render, "PackageLoader", lambda *_: FileSystemLoader(templates))
+    live = LiveSite(project / "cases", project, (templates,))
+    good = live.update()
+    case = templates / "case.md.j2"
+    lines = case.read_text(encoding="utf-8").splitlines(keepends=True)
+    case.write_text("".join([*lines[: line - 1], mistake + "\n", *lines[line - 1 :]]), encoding="utf-8")
+
+    broken = live.update()
+    assert [(d.path, d.line) for d in broken.errors] == [("templates/case.md.j2", line)]
+    assert "ページを作れません" in broken.errors[0].message
+    assert broken.pages == good.pages
+    case.write_text("".join(lines), encoding="utf-8")
+    assert not live.update().errors
+
+
+def test_the_error_page_lists_every_problem_escaped() -> None:
+    problems = [
+        Diagnostic(
+            "cases/municipal/a.yaml", 4, 13, "title", "<script>alert(1)</script> は書けません", "消してください"
+        ),
+        Diagnostic("cases/municipal/b.yaml", 1, 1, "", "ファイルが空です", "項目を書いてください"),
+    ]
+    page = error_page(problems)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "cases/municipal/a.yaml:4:13: title: &lt;script&gt;" in page
+    assert "cases/municipal/b.yaml:1:1: ファイルが空です — 項目を書いてください" in page
+    assert "サイトを更新できません（2 件）" in page and '<html lang="ja">' in page
+    assert "location.reload()" in page  # it comes back by itself once fixed
+
+
+def _call(app: WSGIApplication, path: str) -> tuple[str, bytes]:
+    status: list[str] = []
+    body = b"".join(app({"PATH_INFO": path}, lambda s, _h, _e=None: status.append(s)))  # type: ignore[arg-type,misc,return-value]
+    return status[0], body
+
+
+def test_the_gate_answers_every_address_with_the_error_page_while_there_is_one() -> None:
+    def site(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        start_response("200 OK", [])
+        return [b"site " + environ["PATH_INFO"].encode()]
+
+    shown: list[bytes | None] = [None]
+    app = gate(site, lambda: shown[0], ("/livereload/",))
+    assert _call(app, "/cases/goka/") == ("200 OK", b"site /cases/goka/")
+    shown[0] = b"<p>problems</p>"
+    for path in ("/", "/cases/goka/", "/assets/casebook.css", "/no/such/page/"):
+        assert _call(app, path) == ("500 Internal Server Error", b"<p>problems</p>")
+    assert _call(app, "/livereload/1/2") == ("200 OK", b"site /livereload/1/2")
+    shown[0] = None
+    assert _call(app, "/cases/goka/") == ("200 OK", b"site /cases/goka/")
+
+
+def test_prune_deletes_only_what_the_last_build_wrote_and_this_one_did_not(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    for rel in ("cases/goka/index.html", "cases/old/index.html", "pagefind/x.pf_meta", "index.html"):
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(rel, encoding="utf-8")
+    (tmp_path / "outside.html").write_text("keep", encoding="utf-8")
+    live = LiveSite(tmp_path / "cases", tmp_path)
+    assert live.prune(site, ["index.html", "cases/goka/index.html", "cases/old/index.html", "../outside.html"]) == []
+    assert live.prune(site, ["index.html", "cases/goka/index.html"]) == ["cases/old/index.html"]
+    assert not (site / "cases" / "old").exists()  # the page's folder went with it
+    assert (site / "cases" / "goka" / "index.html").exists() and (site / "pagefind" / "x.pf_meta").exists()
+    assert (tmp_path / "outside.html").exists()  # never outside the site
+
+
+@pytest.mark.parametrize("mishap", ["taxonomy deleted", "record unreadable"])
+def test_a_missing_taxonomy_or_an_unreadable_record_keeps_the_pages_and_names_the_file(
+    project: Path, mishap: str
+) -> None:
+    live = LiveSite(project / "cases", project)
+    good = live.update()
+    if mishap == "taxonomy deleted":
+        (project / "cases" / "keywords.yaml").unlink()
+        where = "cases/keywords.yaml"
+    else:  # a link whose file was moved away: unreadable even for root
+        (project / "cases" / "municipal" / "moved.yaml").symlink_to(project / "gone.yaml")
+        where = "cases/municipal/moved.yaml"
+    broken = live.update()
+    assert [d.path for d in broken.errors] == [where], [d.format() for d in broken.errors]
+    assert broken.pages == good.pages
+
+
+def test_a_broken_error_page_template_still_lists_the_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "error.html.j2").write_text("<p>\n{% if %}\n", encoding="utf-8")
+    monkeypatch.setattr(live, "_templates", lambda: Environment(loader=FileSystemLoader(tmp_path)))
+    monkeypatch.chdir(tmp_path)
+    page = error_page([Diagnostic("cases/municipal/a.yaml", 2, 1, "", "<壊れた>", "直す")])
+    assert "cases/municipal/a.yaml:2:1: &lt;壊れた&gt; — 直す" in page
+    assert "error.html.j2:2:1: ページを作れません（TemplateSyntaxError" in page

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from casebook import search
+from casebook.search import pagefind as search
 from casebook.index import build_index
 from casebook.search import search_vocabulary
 from casebook.taxonomy import normalize_key
@@ -79,3 +79,49 @@ def test_service_errors_become_search_index_errors(tmp_path: Path) -> None:
             indexer._service.ask({"type": "AddFile", "index_id": 999, "url": "/x/", "file_contents": "<html></html>"})
     finally:
         indexer.abandon()
+
+
+# A stand-in for `pagefind --service` with the two traits that lost index files: it answers
+# WriteFiles before the files reach the disk, and it exits the moment its input ends.
+LAZY_SERVICE = r"""
+import base64, json, os, sys, threading, time
+files = {"pagefind-entry.json": json.dumps({"languages": {"ja": {"page_count": 1}}}).encode(),
+         "fragment/ja_1.pf_fragment": b"fragment"}
+def reply(message_id, payload):
+    sys.stdout.write(base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode()).decode() + ",")
+    sys.stdout.flush()
+def late_write(path):
+    time.sleep(1)
+    for name, content in files.items():
+        os.makedirs(os.path.dirname(os.path.join(path, name)), exist_ok=True)
+        open(os.path.join(path, name), "wb").write(content)
+buffer = b""
+while chunk := sys.stdin.buffer.read1(65536):
+    *messages, buffer = (buffer + chunk).split(b",")
+    for raw in messages:
+        message = json.loads(base64.b64decode(raw))
+        kind, ident = message["payload"]["type"], message["message_id"]
+        if kind == "NewIndex":
+            reply(ident, {"type": "NewIndex", "index_id": 0})
+        elif kind == "WriteFiles":
+            threading.Thread(target=late_write, args=(message["payload"]["output_path"],), daemon=True).start()
+            reply(ident, {"type": "WriteFiles", "output_path": message["payload"]["output_path"]})
+        elif kind == "GetFiles":
+            reply(ident, {"type": "GetFiles", "files": [
+                {"path": n, "content": base64.b64encode(c).decode()} for n, c in files.items()]})
+        else:
+            reply(ident, {"type": "IndexedFile"})
+os._exit(0)
+"""
+
+
+def test_the_index_is_complete_on_disk_when_write_returns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stub = tmp_path / "pagefind"
+    stub.write_text(f"#!{sys.executable}\n{LAZY_SERVICE}", encoding="utf-8")
+    stub.chmod(0o755)
+    monkeypatch.setattr(search, "extended_binary", lambda: stub)
+    indexer = search.SiteIndexer()
+    indexer.add("/cases/a/", _page("五霞町", indexed=True))
+    stats = indexer.write(tmp_path / "site")
+    assert stats.pages == 1
+    assert (tmp_path / "site" / "pagefind" / "fragment" / "ja_1.pf_fragment").read_bytes() == b"fragment"

@@ -91,13 +91,17 @@ class _Service:
 
     def _read(self) -> None:
         assert self._process.stdout is not None
-        buffer = b""
+        buffer = bytearray()
         stdout = cast(BufferedReader, self._process.stdout)
         while chunk := stdout.read1(1 << 16):
+            # Look for the end of a message only in what just arrived: the index comes as one large reply.
+            start = len(buffer)
             buffer += chunk
-            *messages, buffer = buffer.split(b",")
-            for message in messages:
-                self._deliver(json.loads(base64.b64decode(message)))
+            end = buffer.find(b",", start)
+            while end != -1:
+                self._deliver(json.loads(base64.b64decode(buffer[:end])))
+                del buffer[: end + 1]
+                end = buffer.find(b",")
         with self._lock:  # the service ended: nothing still waiting may hang
             for future in self._replies.values():
                 if not future.done():
@@ -162,10 +166,17 @@ class SiteIndexer:
         try:
             for future in self._pending:
                 future.result(timeout=600)
-            shutil.rmtree(output, ignore_errors=True)
-            self._service.ask({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output)})
+            # The files come back in the reply and are written here. Pagefind's WriteFiles answers
+            # before its last writes reach the disk, and the service exits as soon as its input ends:
+            # under load that left an empty pagefind-entry.json or fragments behind.
+            files = self._service.ask({"type": "GetFiles", "index_id": self._index_id})["files"]
         finally:
             self._service.close()
+        shutil.rmtree(output, ignore_errors=True)
+        for file in files:
+            path = output / file["path"]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(base64.b64decode(file["content"]))
         entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
         pages = sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
         files = [p for p in output.rglob("*") if p.is_file()]
