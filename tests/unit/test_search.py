@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from casebook.search import pagefind as search
 from casebook.index import build_index
+from casebook.search import pagefind as search
 from casebook.search import search_vocabulary
 from casebook.taxonomy import normalize_key
 from casebook.validate import check
