@@ -25,6 +25,7 @@ from casebook.export import (
     load_xlsx,
     records_json,
 )
+from casebook.outputs import SITE_MARKER
 from casebook.validate import check
 from sitecheck import ROOT, copy_project
 
@@ -74,7 +75,9 @@ def test_build_fails_midway_and_keeps_the_site(tmp_path: Path) -> None:
 
 def test_a_successful_build_replaces_the_site_with_a_subpath(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
-    (project / "site").mkdir()
+    (project / "site").mkdir()  # an empty folder may be built into
+    assert casebook("build", cwd=project).returncode == 0
+    assert (project / "site" / SITE_MARKER).is_file()
     (project / "site" / "stale.html").write_text("old", encoding="utf-8")
     result = casebook("build", "--site-url", "https://intra.example.lg.jp/kb/", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -178,3 +181,77 @@ def test_export_command_writes_every_file(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         ["cases.json", "record.schema.json", "cases.csv", "cases.xlsx", "cases-gif.csv"]
     )
+
+
+def snapshot(root: Path) -> dict[str, bytes | None]:
+    """Every file and folder below `root` with its bytes: equal snapshots mean nothing was touched."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() if p.is_file() else None for p in root.rglob("*")}
+
+
+@pytest.fixture
+def careless(tmp_path: Path) -> Path:
+    """A project with the folders a careless `--out` could name: records, pages, code, a home folder."""
+    project = copy_project(tmp_path / "p")
+    (project / "generator" / "casebook").mkdir(parents=True)
+    (project / "generator" / "casebook" / "cli.py").write_text("# 手で書いたコード\n", encoding="utf-8")
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / ".bashrc").write_text("# 利用者の設定\n", encoding="utf-8")
+    return project
+
+
+CARELESS_OUTS = ["cases", "cases/municipal", "cases/new", "docs", "docs/site", ".", "..", "generator", "HOME"]
+
+
+@pytest.mark.parametrize("out", CARELESS_OUTS)
+def test_build_refuses_a_folder_it_did_not_make(careless: Path, out: str) -> None:
+    before = snapshot(careless.parent)
+    target = str(careless.parent / "home") if out == "HOME" else out
+    result = casebook("build", "--out", target, cwd=careless)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"casebook build: --out {target}: ") and " — " in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(careless.parent) == before
+
+
+@pytest.mark.parametrize("out", CARELESS_OUTS)
+def test_export_refuses_a_folder_it_did_not_make(careless: Path, out: str) -> None:
+    before = snapshot(careless.parent)
+    target = str(careless.parent / "home") if out == "HOME" else out
+    result = casebook("export", "--out", target, cwd=careless)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"casebook export: --out {target}: ") and "Traceback" not in result.stderr
+    assert snapshot(careless.parent) == before
+
+
+@pytest.mark.parametrize("out", [*CARELESS_OUTS, "SITE", "SITE/data"])
+def test_package_refuses_a_folder_it_did_not_make(careless: Path, built_site: Path, out: str) -> None:
+    site = careless.parent / "site"
+    shutil.copytree(built_site, site)
+    before = snapshot(careless.parent)
+    target = {"HOME": str(careless.parent / "home"), "SITE": str(site), "SITE/data": str(site / "data")}.get(out, out)
+    result = casebook("package", "--site", str(site), "--out", target, cwd=careless)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"casebook package: --out {target}: ") and "Traceback" not in result.stderr
+    assert snapshot(careless.parent) == before
+
+
+@pytest.mark.parametrize("out", ["cases", "docs", ".", "generator"])
+def test_schema_refuses_a_folder_it_did_not_make(careless: Path, out: str) -> None:
+    before = snapshot(careless.parent)
+    result = casebook("schema", "--out", out, cwd=careless)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert snapshot(careless.parent) == before
+
+
+def test_outputs_are_rewritten_in_folders_casebook_made(tmp_path: Path, built_site: Path) -> None:
+    # dist/ holding the exports (dist/data) and earlier archives is casebook's: every command may write again.
+    project = copy_project(tmp_path / "p")
+    for _ in range(2):
+        assert casebook("export", cwd=project).returncode == 0
+        packaged = casebook("package", "--site", str(built_site), cwd=project)
+        assert packaged.returncode == 0, packaged.stderr
+        assert casebook("schema", "--out", "schema", cwd=project).returncode == 0
+    assert sorted(p.name for p in (project / "dist").iterdir()) == ["casebook-site.tar.gz", "casebook-site.zip", "data"]
+    (project / "dist" / "notes.txt").write_text("利用者のメモ", encoding="utf-8")
+    again = casebook("package", "--site", str(built_site), cwd=project)
+    assert again.returncode == 2 and "notes.txt" in again.stderr

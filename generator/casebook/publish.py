@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, urlsplit
+from xml.etree import ElementTree as ET
 
 from casebook.outputs import SITE_MARKER, OutputRefused, check_output, mark_site, stale_scratch
 
@@ -39,6 +40,8 @@ HOSTING_FILES = {
 
 CSP_PLACEHOLDER = "@CASEBOOK_CSP@"
 """Where the hosting samples take the Content-Security-Policy computed from the packaged site."""
+BASE_PLACEHOLDER = "@CASEBOOK_BASE@"
+"""Where they take the path the site was built for (`/kb/` from `--site-url`, else `/`)."""
 
 
 _URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f\"'<>\\`{}|^]")
@@ -143,7 +146,15 @@ def _stop_group(child: subprocess.Popen[str]) -> None:
 
 def _mkdocs_child() -> None:
     """The child's entry point: MkDocs, which takes its whole group down when stopped or orphaned."""
-    signal.signal(signal.SIGTERM, lambda _signum, _frame: os.killpg(0, signal.SIGKILL))
+    leader = os.getpid()
+
+    def stop(signum: int, _frame: object) -> None:
+        if os.getpid() != leader:  # a forked render worker being stopped by its pool: die as usual
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+        os.killpg(0, signal.SIGKILL)
+
+    signal.signal(signal.SIGTERM, stop)
     if sys.platform == "linux":
         # `kill -9` of the parent runs no handler: ask the kernel to send us SIGTERM when it dies.
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -240,10 +251,12 @@ def package(site: Path, dest: Path, name: str = "casebook-site", project: Path |
 def _stage(site: Path, root: Path) -> Path:
     """The package's folder: the site (without the build's marker), the hosting files, SHA256SUMS."""
     shutil.copytree(site, root, ignore=shutil.ignore_patterns(SITE_MARKER))
-    policy = content_security_policy(root)
+    values = {CSP_PLACEHOLDER: content_security_policy(root), BASE_PLACEHOLDER: site_path(root)}
     for source, target in HOSTING_FILES.items():
         data = (HOSTING / source).read_bytes()
-        (root / target).write_bytes(data.replace(CSP_PLACEHOLDER.encode(), policy.encode()))
+        for placeholder, value in values.items():
+            data = data.replace(placeholder.encode(), value.encode())
+        (root / target).write_bytes(data)
     (root / "SHA256SUMS").write_text(checksums(root), encoding="utf-8")
     return root
 
@@ -257,6 +270,15 @@ def _whole(path: Path) -> Iterator[Path]:
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def site_path(site: Path) -> str:
+    """The path the site was built for: that of the shortest address in its sitemap (its home), else `/`."""
+    sitemap = site / "sitemap.xml"
+    if not sitemap.is_file():
+        return "/"
+    locs = [e.text or "" for e in ET.parse(sitemap).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    return min((urlsplit(loc).path for loc in locs if loc), key=len, default="") or "/"
 
 
 class _InlineScripts(HTMLParser):
