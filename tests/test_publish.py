@@ -255,3 +255,49 @@ def test_outputs_are_rewritten_in_folders_casebook_made(tmp_path: Path, built_si
     (project / "dist" / "notes.txt").write_text("利用者のメモ", encoding="utf-8")
     again = casebook("package", "--site", str(built_site), cwd=project)
     assert again.returncode == 2 and "notes.txt" in again.stderr
+
+
+BAD_SITE_URLS = [
+    'https://intra.example.lg.jp/kb/"><script>alert(1)</script>',
+    "javascript://intra.example.lg.jp/%0aalert(1)",
+    "ftp://intra.example.lg.jp/kb/",
+    "intra.example.lg.jp/kb/",
+    "https://intra.example.lg.jp/kb/?q=1",
+    "https://user@intra.example.lg.jp/kb/",
+    "https://intra.example.lg.jp/k b/",
+]
+
+
+@pytest.mark.parametrize("url", BAD_SITE_URLS)
+def test_build_refuses_a_site_url_that_is_not_a_plain_http_address(tmp_path: Path, url: str) -> None:
+    project = copy_project(tmp_path / "p")
+    result = casebook("build", "--site-url", url, cwd=project)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("casebook build: --site-url ") and " — 例: https://" in result.stderr
+    assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize("url", BAD_SITE_URLS[:2])
+def test_plugin_refuses_a_bad_site_url_from_the_environment(tmp_path: Path, url: str) -> None:
+    from sitecheck import build
+
+    result = build(copy_project(tmp_path / "p"), tmp_path / "out", env={"CASEBOOK_SITE_URL": url})
+    assert result.returncode != 0
+    assert "site_url「" in result.stderr and "CASEBOOK_SITE_URL" in result.stderr
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_site_url_is_encoded_and_escaped_wherever_it_is_written(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    result = casebook("build", "--site-url", "https://intra.example.lg.jp/事例&資料", cwd=project)
+    assert result.returncode == 0, result.stderr
+    base = "https://intra.example.lg.jp/%E4%BA%8B%E4%BE%8B&amp;%E8%B3%87%E6%96%99/"
+    page = (project / "site" / "cases" / "goka" / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{base}cases/goka/">' in page
+    sitemap = ET.parse(project / "site" / "sitemap.xml").getroot()
+    feed = ET.parse(project / "site" / "feed.xml").getroot()
+    addresses = [e.text for e in sitemap.iter() if e.tag.endswith("loc")]
+    addresses += [e.get("href") for e in feed.iter() if e.tag.endswith("link")]
+    assert addresses and all(a and a.startswith(base.replace("&amp;", "&")) for a in addresses)
+    raw = [p for p in (project / "site").rglob("*.html") if "資料/" in p.read_text(encoding="utf-8")]
+    assert raw == []

@@ -68,3 +68,28 @@ def test_editing_a_record_updates_the_served_page(tmp_path: Path, flags: list[st
         server.terminate()
         server.wait(timeout=10)
         log.close()
+
+
+def test_sigterm_stops_serve_without_leaving_temporary_folders(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = temp / f"casebook-serve-{int(gone.stdout)}-abc123"  # left by a server that was killed
+    stale.mkdir()
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temp)},
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/cases/goka/", "五霞町", 60)
+        assert not stale.exists()
+        assert [p.name.split("-")[2] for p in temp.glob("casebook-serve-*")] == [str(server.pid)]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert sorted(p.name for p in temp.iterdir()) == []
