@@ -419,7 +419,7 @@ def _read_file(path: Path, cwd: Path | None) -> tuple[Document | None, list[Diag
         doc = load(path, shown)
     except LoadError as exc:
         return None, exc.diagnostics
-    if not _is_safe_id(path.stem):
+    if not is_safe_id(path.stem):
         return None, [
             Diagnostic(
                 shown,
@@ -548,7 +548,8 @@ def _load_roadmap(path: Path, corpus: Corpus, cwd: Path | None) -> None:
     corpus.roadmaps[path.stem] = RoadmapEntry(path.stem, shown, roadmap, doc)
 
 
-def _is_safe_id(ident: str) -> bool:
+def is_safe_id(ident: str) -> bool:
+    """A record id is a short ASCII slug: it names a file and a URL, so it can never climb out of a folder."""
     return bool(re.fullmatch(SLUG_PATTERN, ident)) and len(ident) <= 80
 
 
