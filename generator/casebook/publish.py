@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tarfile
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -134,18 +135,33 @@ def _run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str]:
 
 
 def _stop_group(child: subprocess.Popen[str]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(child.pid, signal.SIGTERM)
+    """SIGTERM to MkDocs' group (its handler takes the rest down); SIGKILL if it has not gone within 10 s."""
+    _signal_group(child, kill=False)
     try:
         child.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(child.pid, signal.SIGKILL)
+        _signal_group(child, kill=True)
         child.wait()
 
 
+def _signal_group(child: subprocess.Popen[str], kill: bool) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        if os.name != "posix":
+            child.kill()  # Windows has no process groups to signal; terminating is all there is
+        else:
+            os.killpg(child.pid, signal.SIGKILL if kill else signal.SIGTERM)
+
+
 def _mkdocs_child() -> None:
-    """The child's entry point: MkDocs, which takes its whole group down when stopped or orphaned."""
+    """The child's entry point: MkDocs, which takes its whole process group down when stopped or orphaned."""
+    if os.name == "posix":
+        _stop_with_parent(int(os.environ.get("CASEBOOK_PARENT_PID", "0")))
+    from mkdocs.__main__ import cli
+
+    cli(args=sys.argv[1:], prog_name="mkdocs")
+
+
+def _stop_with_parent(parent: int) -> None:
     leader = os.getpid()
 
     def stop(signum: int, _frame: object) -> None:
@@ -158,11 +174,16 @@ def _mkdocs_child() -> None:
     if sys.platform == "linux":
         # `kill -9` of the parent runs no handler: ask the kernel to send us SIGTERM when it dies.
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    if str(os.getppid()) != os.environ.get("CASEBOOK_PARENT_PID"):
-        os.killpg(0, signal.SIGKILL)  # the parent died before the line above took effect
-    from mkdocs.__main__ import cli
+    else:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:
+        os.killpg(0, signal.SIGKILL)  # the parent died before the lines above took effect
 
-    cli(args=sys.argv[1:], prog_name="mkdocs")
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os.killpg(0, signal.SIGKILL)
 
 
 PR_SET_PDEATHSIG = 1
@@ -190,13 +211,16 @@ def _swap(staging: Path, out: Path) -> None:
     """Put the new site in place; signals wait, so no stop leaves `out` missing."""
     retired = out.with_name(f".{out.name}.old-{os.getpid()}")
     blocked = {signal.SIGINT, signal.SIGTERM}
-    signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    posix = hasattr(signal, "pthread_sigmask")  # not on Windows
+    if posix:
+        signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     try:
         if out.exists():
             out.rename(retired)
         staging.rename(out)
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
+        if posix:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
     shutil.rmtree(retired, ignore_errors=True)
 
 
