@@ -65,3 +65,14 @@ def kb_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with zipfile.ZipFile(project / "dist" / "casebook-site.zip") as archive:
         archive.extractall(project / "unpacked")
     return project / "unpacked" / "casebook-site"
+
+
+@pytest.fixture(scope="session")
+def kb_nginx(kb_package: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The unpacked package served by real nginx with its own nginx.conf.sample; yields the base URL (…/kb/)."""
+    from sitecheck import NGINX, nginx
+
+    if NGINX is None:
+        pytest.skip("nginx がありません（Debian の nginx パッケージ。`make test` が apt-get で入れます）")
+    with nginx(kb_package, tmp_path_factory.mktemp("nginx")) as base:
+        yield base

@@ -6,25 +6,13 @@ import hashlib
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-import pytest
-
 from casebook.publish import BASE_PLACEHOLDER, CSP_PLACEHOLDER, HOSTING, content_security_policy
-from sitecheck import NGINX, nginx
 
 PAGEFIND_EXTENSIONS = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
 SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "SAMEORIGIN"}
-
-
-@pytest.fixture(scope="module")
-def served(kb_package: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if NGINX is None:
-        pytest.skip("nginx がありません（Debian の nginx パッケージ。`make test` が apt-get で入れます）")
-    with nginx(kb_package, tmp_path_factory.mktemp("nginx")) as base:
-        yield base
 
 
 def _get(url: str) -> tuple[int, dict[str, str], bytes]:
@@ -53,10 +41,10 @@ def _one_of_each_kind(site: Path) -> list[tuple[str, str]]:
     return kinds
 
 
-def test_nginx_serves_every_kind_of_file_with_its_type_and_safe_headers(served: str, kb_package: Path) -> None:
+def test_nginx_serves_every_kind_of_file_with_its_type_and_safe_headers(kb_nginx: str, kb_package: Path) -> None:
     policy = content_security_policy(kb_package)
     for path, mime in _one_of_each_kind(kb_package):
-        status, headers, body = _get(served + path)
+        status, headers, body = _get(kb_nginx + path)
         assert status == 200, path
         assert headers["Content-Type"].split(";")[0] == mime, path
         assert "attachment" not in headers.get("Content-Disposition", ""), path  # shown, not downloaded
@@ -65,11 +53,11 @@ def test_nginx_serves_every_kind_of_file_with_its_type_and_safe_headers(served: 
         for name, value in SAFE_HEADERS.items():
             assert headers.get(name) == value, (path, name)
         assert headers.get("Content-Security-Policy") == policy, path
-    assert _get(served + "")[1]["Content-Type"] == "text/html; charset=utf-8"
+    assert _get(kb_nginx + "")[1]["Content-Type"] == "text/html; charset=utf-8"
 
 
-def test_nginx_answers_a_missing_page_with_the_sites_404_page(served: str, kb_package: Path) -> None:
-    status, headers, body = _get(served + "no/such/page/")
+def test_nginx_answers_a_missing_page_with_the_sites_404_page(kb_nginx: str, kb_package: Path) -> None:
+    status, headers, body = _get(kb_nginx + "no/such/page/")
     assert status == 404
     assert headers["Content-Type"].startswith("text/html")
     assert body == (kb_package / "404.html").read_bytes()

@@ -202,24 +202,15 @@ def careless(tmp_path: Path) -> Path:
 CARELESS_OUTS = ["cases", "cases/municipal", "cases/new", "docs", "docs/site", ".", "..", "generator", "HOME"]
 
 
+@pytest.mark.parametrize("command", ["build", "export"])
 @pytest.mark.parametrize("out", CARELESS_OUTS)
-def test_build_refuses_a_folder_it_did_not_make(careless: Path, out: str) -> None:
+def test_build_and_export_refuse_a_folder_they_did_not_make(careless: Path, command: str, out: str) -> None:
     before = snapshot(careless.parent)
     target = str(careless.parent / "home") if out == "HOME" else out
-    result = casebook("build", "--out", target, cwd=careless)
+    result = casebook(command, "--out", target, cwd=careless)
     assert result.returncode == 2, result.stderr
-    assert result.stderr.startswith(f"casebook build: --out {target}: ") and " — " in result.stderr
+    assert result.stderr.startswith(f"casebook {command}: --out {target}: ") and " — " in result.stderr
     assert "Traceback" not in result.stderr
-    assert snapshot(careless.parent) == before
-
-
-@pytest.mark.parametrize("out", CARELESS_OUTS)
-def test_export_refuses_a_folder_it_did_not_make(careless: Path, out: str) -> None:
-    before = snapshot(careless.parent)
-    target = str(careless.parent / "home") if out == "HOME" else out
-    result = casebook("export", "--out", target, cwd=careless)
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.startswith(f"casebook export: --out {target}: ") and "Traceback" not in result.stderr
     assert snapshot(careless.parent) == before
 
 

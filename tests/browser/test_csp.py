@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-from sitecheck import NGINX, nginx
 
 pytestmark = pytest.mark.browser
 
@@ -20,23 +16,15 @@ document.addEventListener("securitypolicyviolation", (e) =>
 """
 
 
-@pytest.fixture(scope="module")
-def base(kb_package: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if NGINX is None:
-        pytest.skip("nginx がありません（Debian の nginx パッケージ。`make test` が apt-get で入れます）")
-    with nginx(kb_package, tmp_path_factory.mktemp("nginx-csp")) as url:
-        yield url
-
-
 @pytest.mark.parametrize("path", ["", "cases/goka/", "search/?q=研修"])
-def test_pages_work_under_the_policy_without_violations(browser: Any, base: str, path: str) -> None:
+def test_pages_work_under_the_policy_without_violations(browser: Any, kb_nginx: str, path: str) -> None:
     context = browser.new_context()
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.add_init_script(RECORD_VIOLATIONS)
-    response = page.goto(base + path)
+    response = page.goto(kb_nginx + path)
     assert response is not None and "frame-ancestors" in response.headers["content-security-policy"]
     page.wait_for_load_state("networkidle")
     # Material's inline scripts ran: they set the palette and the scope used for its local storage.
