@@ -292,3 +292,30 @@ def test_site_url_is_encoded_and_escaped_wherever_it_is_written(tmp_path: Path) 
     assert addresses and all(a and a.startswith(base.replace("&amp;", "&")) for a in addresses)
     raw = [p for p in (project / "site").rglob("*.html") if "資料/" in p.read_text(encoding="utf-8")]
     assert raw == []
+
+
+def test_an_export_that_fails_midway_leaves_the_previous_files_whole(corpus, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    from casebook.export import write_exports
+
+    write_exports(corpus, tmp_path, {})
+    before = snapshot(tmp_path)
+
+    def full_disk(self: Workbook, filename: str) -> None:
+        Path(filename).write_bytes(b"PK\x03\x04")  # half a file, then the disk is full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Workbook, "save", full_disk)
+    with pytest.raises(OSError):
+        write_exports(corpus, tmp_path, {})
+    assert snapshot(tmp_path) == before
+    assert load_xlsx(tmp_path / "cases.xlsx") == flat_rows(corpus)
+
+
+def test_export_into_a_folder_it_cannot_write_says_so(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "cases", tmp_path / "cases")
+    (tmp_path / "locked").write_text("ファイル", encoding="utf-8")
+    result = casebook("export", "--out", "locked/data", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("casebook export: --out locked/data: 書き込めません")

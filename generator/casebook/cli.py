@@ -198,6 +198,12 @@ def _package(site: Path, out: Path) -> int:
     except FileNotFoundError as exc:
         print(f"casebook package: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        print(
+            f"casebook package: --out {out.as_posix()}: 書き込めません（{exc.strerror}）— 前のアーカイブはそのままです",
+            file=sys.stderr,
+        )
+        return 1
     for f in files:
         print(f"casebook package: {f.as_posix()}（{f.stat().st_size / 1024 / 1024:.1f} MiB）", file=sys.stderr)
     return 0
@@ -214,7 +220,15 @@ def _export(root: Path, out: Path) -> int:
         for d in corpus.errors:
             print(d.format())
         return 1
-    for path in write_exports(corpus, out, schemas()["record.schema.json"]):
+    try:
+        written = write_exports(corpus, out, schemas()["record.schema.json"])
+    except OSError as exc:
+        print(
+            f"casebook export: --out {out.as_posix()}: 書き込めません（{exc.strerror}）— 書き込めるフォルダを指定してください",
+            file=sys.stderr,
+        )
+        return 1
+    for path in written:
         print(f"casebook export: {path.as_posix()}", file=sys.stderr)
     return 0
 

@@ -9,9 +9,10 @@ known by name. The project itself, anything around it, and the records and hand-
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 SITE_MARKER = ".casebook-site"
@@ -113,3 +114,14 @@ def stale_scratch(folder: Path, pattern: re.Pattern[str]) -> list[Path]:
 def mark_site(site: Path) -> None:
     """Leave the marker that lets the next build replace this folder."""
     (site / SITE_MARKER).write_text(SITE_MARKER_TEXT, encoding="utf-8")
+
+
+@contextlib.contextmanager
+def written_whole(path: Path) -> Iterator[Path]:
+    """Write to a scratch name beside `path` and rename at the end: a failure never leaves half a file."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        yield partial
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)

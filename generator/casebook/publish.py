@@ -27,7 +27,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 from xml.etree import ElementTree as ET
 
-from casebook.outputs import SITE_MARKER, OutputRefused, check_output, mark_site, stale_scratch
+from casebook.outputs import SITE_MARKER, OutputRefused, check_output, mark_site, stale_scratch, written_whole
 
 HOSTING = Path(__file__).resolve().parent / "hosting"
 HOSTING_FILES = {
@@ -262,10 +262,10 @@ def package(site: Path, dest: Path, name: str = "casebook-site", project: Path |
     try:
         root = _stage(site, staging / name)
         zip_path, tar_path = dest / f"{name}.zip", dest / f"{name}.tar.gz"
-        with _whole(zip_path) as partial, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        with written_whole(zip_path) as partial, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(root.rglob("*")):
                 archive.write(path, path.relative_to(staging).as_posix())
-        with _whole(tar_path) as partial, tarfile.open(partial, "w:gz") as tar:
+        with written_whole(tar_path) as partial, tarfile.open(partial, "w:gz") as tar:
             tar.add(root, arcname=name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -283,17 +283,6 @@ def _stage(site: Path, root: Path) -> Path:
         (root / target).write_bytes(data)
     (root / "SHA256SUMS").write_text(checksums(root), encoding="utf-8")
     return root
-
-
-@contextlib.contextmanager
-def _whole(path: Path) -> Iterator[Path]:
-    """Write to a scratch name and rename at the end, so a failure never leaves half an archive."""
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        yield partial
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def site_path(site: Path) -> str:
