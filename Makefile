@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test check schema lint chromium tools clean bench-search bench
+.PHONY: serve build test check schema lint chromium nginx tools clean bench-search bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
 
+## nginx: 配布物を本物の nginx で配信するテスト用（なければ apt-get で入れる。起動はテストが一時フォルダで行う）
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q nginx; }
+
 ## tools: 品質検査のツール（npm の axe-core と vnu-jar）を tools/ に入れる
 TOOLS_STAMP := tools/node_modules/.installed
 $(TOOLS_STAMP): tools/package.json
@@ -55,7 +61,7 @@ $(TOOLS_STAMP): tools/package.json
 tools: $(TOOLS_STAMP)
 
 ## test: すべてのテスト（ブラウザテスト・アクセシビリティ・HTML 検査を含む）
-test: $(STAMP) chromium $(TOOLS_STAMP) lint
+test: $(STAMP) chromium nginx $(TOOLS_STAMP) lint
 	$(BIN)/casebook check
 	$(BIN)/python -m pytest -q
 

@@ -45,3 +45,34 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build(ROOT, out)
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def kb_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`casebook build --site-url …/kb/` then `casebook package`, unpacked: what an administrator puts on a server."""
+    import subprocess
+    import sys
+    import zipfile
+
+    from sitecheck import copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("kb") / "p")
+    for args in (["build", "--site-url", "https://intra.example.lg.jp/kb/"], ["package"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "casebook.cli", *args], cwd=project, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(project / "dist" / "casebook-site.zip") as archive:
+        archive.extractall(project / "unpacked")
+    return project / "unpacked" / "casebook-site"
+
+
+@pytest.fixture(scope="session")
+def kb_nginx(kb_package: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The unpacked package served by real nginx with its own nginx.conf.sample; yields the base URL (…/kb/)."""
+    from sitecheck import NGINX, nginx
+
+    if NGINX is None:
+        pytest.skip("nginx がありません（Debian の nginx パッケージ。`make test` が apt-get で入れます）")
+    with nginx(kb_package, tmp_path_factory.mktemp("nginx")) as base:
+        yield base

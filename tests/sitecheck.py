@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
@@ -170,3 +172,75 @@ def page_types() -> list[str]:
         first.setdefault(spec.kind, spec.url)
     first["search"] = url_for("search") + "?q=研修"  # the search page with results on it
     return [*first.values(), *(url_for(kind) for kind in sorted(HAND_WRITTEN))]
+
+
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+
+
+@contextmanager
+def nginx(site: Path, workdir: Path) -> Iterator[str]:
+    """Serve an unpacked package with real nginx and the package's own nginx.conf.sample; yields its base URL.
+
+    The sample goes into a server block the way an administrator adds it: next to the distribution's
+    standard `include mime.types; default_type application/octet-stream;`. It runs as the current user,
+    on 127.0.0.1 with a free port, with every path in `workdir` (no root needed).
+    """
+    assert NGINX is not None
+    sample = (site / "nginx.conf.sample").read_text(encoding="utf-8")
+    location = sample.replace("alias /var/www/casebook/;", f"alias {site.resolve()}/;")
+    prefix = re.search(r"^location (\S+) \{", location, re.M)
+    assert prefix is not None and f"alias {site.resolve()}/;" in location, "nginx.conf.sample の形が変わった"
+    mime = Path(_nginx_conf_path()).with_name("mime.types")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    workdir.mkdir(parents=True, exist_ok=True)
+    temps = "\n".join(f"    {k}_temp_path {workdir}/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (workdir / "nginx.conf").write_text(
+        f"""master_process off;
+daemon off;
+pid {workdir}/nginx.pid;
+error_log {workdir}/error.log;
+events {{}}
+http {{
+    include {mime};
+    default_type application/octet-stream;
+    access_log off;
+{temps}
+    server {{
+        listen 127.0.0.1:{port};
+{location}
+    }}
+}}
+""",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [NGINX, "-p", str(workdir), "-e", f"{workdir}/error.log", "-c", str(workdir / "nginx.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port, process, workdir)
+        yield f"http://127.0.0.1:{port}{prefix[1]}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _nginx_conf_path() -> str:
+    info = subprocess.run([str(NGINX), "-V"], capture_output=True, text=True, check=True).stderr
+    found = re.search(r"--conf-path=(\S+)", info)
+    return found[1] if found else "/etc/nginx/nginx.conf"
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[bytes], workdir: Path) -> None:
+    end = time.monotonic() + 10
+    while time.monotonic() < end:
+        if process.poll() is not None:
+            raise AssertionError("nginx が起動しませんでした:\n" + (workdir / "error.log").read_text(errors="replace"))
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError("nginx が 10 秒以内に応答しませんでした")

@@ -153,3 +153,21 @@ def test_workflows_and_forms_are_valid_and_run_what_make_test_runs() -> None:
     assert "casebook check" in test_recipe and "pytest" in test_recipe
     hook = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     assert hook["repos"][0]["hooks"][0]["entry"] == "casebook check"
+
+
+@pytest.mark.parametrize("ident", ["../../x", "ABS", "municipal/../../../x", "Goka", "goka.yaml", "", "a" * 81])
+def test_new_refuses_an_id_that_is_not_a_slug(
+    project: Path, tmp_path_factory: pytest.TempPathFactory, ident: str
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    ident = str(elsewhere / "x") if ident == "ABS" else ident  # an absolute path outside the project
+    before = sorted(project.rglob("*"))
+    result = casebook(
+        "new", "--org", "試験村", "--code", village_code(), "--kind", "村", "--title", "若手職員の勉強会",
+        "--category", "practical-training", "--keywords", "OJT", "--source", "guidebook", "--page", "4", "--id", ident,
+        cwd=project,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"casebook new: --id {ident}: ") and "Traceback" not in result.stderr
+    assert sorted(project.rglob("*")) == before
+    assert list(elsewhere.iterdir()) == []

@@ -25,6 +25,7 @@ from casebook.export import (
     load_xlsx,
     records_json,
 )
+from casebook.outputs import SITE_MARKER
 from casebook.validate import check
 from sitecheck import ROOT, copy_project
 
@@ -74,7 +75,9 @@ def test_build_fails_midway_and_keeps_the_site(tmp_path: Path) -> None:
 
 def test_a_successful_build_replaces_the_site_with_a_subpath(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
-    (project / "site").mkdir()
+    (project / "site").mkdir()  # an empty folder may be built into
+    assert casebook("build", cwd=project).returncode == 0
+    assert (project / "site" / SITE_MARKER).is_file()
     (project / "site" / "stale.html").write_text("old", encoding="utf-8")
     result = casebook("build", "--site-url", "https://intra.example.lg.jp/kb/", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -178,3 +181,141 @@ def test_export_command_writes_every_file(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         ["cases.json", "record.schema.json", "cases.csv", "cases.xlsx", "cases-gif.csv"]
     )
+
+
+def snapshot(root: Path) -> dict[str, bytes | None]:
+    """Every file and folder below `root` with its bytes: equal snapshots mean nothing was touched."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() if p.is_file() else None for p in root.rglob("*")}
+
+
+@pytest.fixture
+def careless(tmp_path: Path) -> Path:
+    """A project with the folders a careless `--out` could name: records, pages, code, a home folder."""
+    project = copy_project(tmp_path / "p")
+    (project / "generator" / "casebook").mkdir(parents=True)
+    (project / "generator" / "casebook" / "cli.py").write_text("# 手で書いたコード\n", encoding="utf-8")
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / ".bashrc").write_text("# 利用者の設定\n", encoding="utf-8")
+    return project
+
+
+CARELESS_OUTS = ["cases", "cases/municipal", "cases/new", "docs", "docs/site", ".", "..", "generator", "HOME"]
+
+
+@pytest.mark.parametrize("command", ["build", "export"])
+@pytest.mark.parametrize("out", CARELESS_OUTS)
+def test_build_and_export_refuse_a_folder_they_did_not_make(careless: Path, command: str, out: str) -> None:
+    before = snapshot(careless.parent)
+    target = str(careless.parent / "home") if out == "HOME" else out
+    result = casebook(command, "--out", target, cwd=careless)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"casebook {command}: --out {target}: ") and " — " in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(careless.parent) == before
+
+
+@pytest.mark.parametrize("out", [*CARELESS_OUTS, "SITE", "SITE/data"])
+def test_package_refuses_a_folder_it_did_not_make(careless: Path, built_site: Path, out: str) -> None:
+    site = careless.parent / "site"
+    shutil.copytree(built_site, site)
+    before = snapshot(careless.parent)
+    target = {"HOME": str(careless.parent / "home"), "SITE": str(site), "SITE/data": str(site / "data")}.get(out, out)
+    result = casebook("package", "--site", str(site), "--out", target, cwd=careless)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"casebook package: --out {target}: ") and "Traceback" not in result.stderr
+    assert snapshot(careless.parent) == before
+
+
+@pytest.mark.parametrize("out", ["cases", "docs", ".", "generator"])
+def test_schema_refuses_a_folder_it_did_not_make(careless: Path, out: str) -> None:
+    before = snapshot(careless.parent)
+    result = casebook("schema", "--out", out, cwd=careless)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert snapshot(careless.parent) == before
+
+
+def test_outputs_are_rewritten_in_folders_casebook_made(tmp_path: Path, built_site: Path) -> None:
+    # dist/ holding the exports (dist/data) and earlier archives is casebook's: every command may write again.
+    project = copy_project(tmp_path / "p")
+    for _ in range(2):
+        assert casebook("export", cwd=project).returncode == 0
+        packaged = casebook("package", "--site", str(built_site), cwd=project)
+        assert packaged.returncode == 0, packaged.stderr
+        assert casebook("schema", "--out", "schema", cwd=project).returncode == 0
+    assert sorted(p.name for p in (project / "dist").iterdir()) == ["casebook-site.tar.gz", "casebook-site.zip", "data"]
+    (project / "dist" / "notes.txt").write_text("利用者のメモ", encoding="utf-8")
+    again = casebook("package", "--site", str(built_site), cwd=project)
+    assert again.returncode == 2 and "notes.txt" in again.stderr
+
+
+BAD_SITE_URLS = [
+    'https://intra.example.lg.jp/kb/"><script>alert(1)</script>',
+    "javascript://intra.example.lg.jp/%0aalert(1)",
+    "ftp://intra.example.lg.jp/kb/",
+    "intra.example.lg.jp/kb/",
+    "https://intra.example.lg.jp/kb/?q=1",
+    "https://user@intra.example.lg.jp/kb/",
+    "https://intra.example.lg.jp/k b/",
+]
+
+
+@pytest.mark.parametrize("url", BAD_SITE_URLS)
+def test_build_refuses_a_site_url_that_is_not_a_plain_http_address(tmp_path: Path, url: str) -> None:
+    project = copy_project(tmp_path / "p")
+    result = casebook("build", "--site-url", url, cwd=project)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("casebook build: --site-url ") and " — 例: https://" in result.stderr
+    assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize("url", BAD_SITE_URLS[:2])
+def test_plugin_refuses_a_bad_site_url_from_the_environment(tmp_path: Path, url: str) -> None:
+    from sitecheck import build
+
+    result = build(copy_project(tmp_path / "p"), tmp_path / "out", env={"CASEBOOK_SITE_URL": url})
+    assert result.returncode != 0
+    assert "site_url「" in result.stderr and "CASEBOOK_SITE_URL" in result.stderr
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_site_url_is_encoded_and_escaped_wherever_it_is_written(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    result = casebook("build", "--site-url", "https://intra.example.lg.jp/事例&資料", cwd=project)
+    assert result.returncode == 0, result.stderr
+    base = "https://intra.example.lg.jp/%E4%BA%8B%E4%BE%8B&amp;%E8%B3%87%E6%96%99/"
+    page = (project / "site" / "cases" / "goka" / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{base}cases/goka/">' in page
+    sitemap = ET.parse(project / "site" / "sitemap.xml").getroot()
+    feed = ET.parse(project / "site" / "feed.xml").getroot()
+    addresses = [e.text for e in sitemap.iter() if e.tag.endswith("loc")]
+    addresses += [e.get("href") for e in feed.iter() if e.tag.endswith("link")]
+    assert addresses and all(a and a.startswith(base.replace("&amp;", "&")) for a in addresses)
+    raw = [p for p in (project / "site").rglob("*.html") if "資料/" in p.read_text(encoding="utf-8")]
+    assert raw == []
+
+
+def test_an_export_that_fails_midway_leaves_the_previous_files_whole(corpus, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    from casebook.export import write_exports
+
+    write_exports(corpus, tmp_path, {})
+    before = snapshot(tmp_path)
+
+    def full_disk(self: Workbook, filename: str) -> None:
+        Path(filename).write_bytes(b"PK\x03\x04")  # half a file, then the disk is full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Workbook, "save", full_disk)
+    with pytest.raises(OSError):
+        write_exports(corpus, tmp_path, {})
+    assert snapshot(tmp_path) == before
+    assert load_xlsx(tmp_path / "cases.xlsx") == flat_rows(corpus)
+
+
+def test_export_into_a_folder_it_cannot_write_says_so(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "cases", tmp_path / "cases")
+    (tmp_path / "locked").write_text("ファイル", encoding="utf-8")
+    result = casebook("export", "--out", "locked/data", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("casebook export: --out locked/data: 書き込めません")

@@ -9,7 +9,11 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
+import os
 import re
+import socket
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -21,6 +25,12 @@ from markupsafe import escape
 
 from casebook.validate import check
 from sitecheck import copy_project, mkdocs_serve
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def _get(url: str) -> str:
@@ -159,3 +169,28 @@ def test_serve_starts_on_broken_records_and_shows_them_until_fixed(tmp_path: Pat
         _wait_for(f"{base}cases/goka/", "育成レベルに応じたデジタル人材の育成", 30)
     # The terminal shows the problem, not a screenful of nav warnings about the pages it could not make.
     assert "goka.yaml:" in log.read_text(encoding="utf-8") and "'nav'" not in log.read_text(encoding="utf-8")
+
+
+def test_sigterm_stops_serve_without_leaving_temporary_folders(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = temp / f"casebook-serve-{int(gone.stdout)}-abc123"  # left by a server that was killed
+    stale.mkdir()
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temp)},
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/cases/goka/", "五霞町", 60)
+        assert not stale.exists()
+        assert [p.name.split("-")[2] for p in temp.glob("casebook-serve-*")] == [str(server.pid)]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert sorted(p.name for p in temp.iterdir()) == []

@@ -154,10 +154,31 @@ def _check(paths: list[Path], fmt: str, strict: bool = False) -> int:
     return 1 if errors or (strict and warnings) else 0
 
 
+def _refused(out: Path, command: str, records: Sequence[Path] = ()) -> bool:
+    """Print why `--out` may not be written (see outputs.py); True when refused."""
+    from casebook.outputs import OutputRefused, check_output
+
+    try:
+        check_output(out, command, Path.cwd(), records)
+    except OutputRefused as exc:
+        print(exc, file=sys.stderr)
+        return True
+    return False
+
+
 def _build(out: Path, site_url: str | None) -> int:
-    from casebook.publish import build_site
+    from casebook.outputs import OutputRefused
+    from casebook.publish import Interrupted, build_site, check_site_url
     from casebook.validate import check
 
+    if site_url is not None:
+        try:
+            site_url = check_site_url(site_url)
+        except ValueError as exc:
+            print(f"casebook build: --site-url {site_url}: {exc}", file=sys.stderr)
+            return 2
+    if _refused(out, "build"):
+        return 2
     corpus = check([Path("cases")])
     for d in corpus.diagnostics:
         print(d.format())
@@ -168,7 +189,14 @@ def _build(out: Path, site_url: str | None) -> int:
         )
         return 1
     print(f"casebook build: 記録 {len(corpus.entries)} 件からサイトを作っています…", file=sys.stderr)
-    result = build_site(Path.cwd(), out, site_url)
+    try:
+        result = build_site(Path.cwd(), out, site_url)
+    except OutputRefused as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except Interrupted as exc:
+        print(f"casebook build: 中断しました（{exc}）。{out.as_posix()} は前のままです", file=sys.stderr)
+        return 128 + exc.signum
     if not result.ok:
         print(result.log, file=sys.stderr)
         print(f"casebook build: サイトを作れませんでした。{out.as_posix()} は前のままです", file=sys.stderr)
@@ -178,12 +206,22 @@ def _build(out: Path, site_url: str | None) -> int:
 
 
 def _package(site: Path, out: Path) -> int:
+    from casebook.outputs import OutputRefused
     from casebook.publish import package
 
     try:
-        files = package(site, out)
+        files = package(site, out, project=Path.cwd())
+    except OutputRefused as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except FileNotFoundError as exc:
         print(f"casebook package: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(
+            f"casebook package: --out {out.as_posix()}: 書き込めません（{exc.strerror}）— 前のアーカイブはそのままです",
+            file=sys.stderr,
+        )
         return 1
     for f in files:
         print(f"casebook package: {f.as_posix()}（{f.stat().st_size / 1024 / 1024:.1f} MiB）", file=sys.stderr)
@@ -194,12 +232,22 @@ def _export(root: Path, out: Path) -> int:
     from casebook.export import write_exports
     from casebook.validate import check
 
+    if _refused(out, "export", [root]):
+        return 2
     corpus = check([root])
     if corpus.errors:
         for d in corpus.errors:
             print(d.format())
         return 1
-    for path in write_exports(corpus, out, schemas()["record.schema.json"]):
+    try:
+        written = write_exports(corpus, out, schemas()["record.schema.json"])
+    except OSError as exc:
+        print(
+            f"casebook export: --out {out.as_posix()}: 書き込めません（{exc.strerror}）— 書き込めるフォルダを指定してください",
+            file=sys.stderr,
+        )
+        return 1
+    for path in written:
         print(f"casebook export: {path.as_posix()}", file=sys.stderr)
     return 0
 
@@ -242,6 +290,8 @@ def schemas() -> dict[str, dict[str, object]]:
 
 
 def _schema(out: Path) -> int:
+    if _refused(out, "schema"):
+        return 2
     try:
         out.mkdir(parents=True, exist_ok=True)
         for name, schema in schemas().items():

@@ -27,7 +27,7 @@ from casebook.scaffold import (
     suggest_id,
 )
 from casebook.taxonomy import normalize_key
-from casebook.validate import Corpus, check
+from casebook.validate import Corpus, check, is_safe_id
 
 
 def _ask(question: str, default: str | None = None) -> str:
@@ -61,6 +61,13 @@ def _kind_default(code: str) -> OrgKind:
 
 def new_case(args: argparse.Namespace) -> int:
     """Ask for what is missing, then write a commented case file that passes `casebook check`."""
+    if args.id is not None and not is_safe_id(args.id):
+        print(
+            f"casebook new: --id {args.id}: ID はファイル名と URL になるため、半角英小文字・数字・ハイフン"
+            "（80 字まで、先頭は英数字）だけで書いてください。何も書き込みませんでした — 例: --id goka-ojt",
+            file=sys.stderr,
+        )
+        return 2
     corpus = _load(args.root)
     if corpus is None:
         return 1

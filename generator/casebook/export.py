@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from casebook.models import RECORD_ADAPTER, Case
+from casebook.outputs import written_whole
 from casebook.validate import Corpus
 
 FLAT_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -210,11 +211,17 @@ EXPORTS = ("cases.json", "record.schema.json", "cases.csv", "cases.xlsx", "cases
 def write_exports(corpus: Corpus, folder: Path, schema: dict[str, Any]) -> list[Path]:
     """Write every export into `folder`; returns the files written."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "cases.json").write_text(records_json(corpus), encoding="utf-8")
-    (folder / "record.schema.json").write_text(
-        json.dumps(schema, ensure_ascii=False, indent=1, allow_nan=False) + "\n", encoding="utf-8"
-    )
-    (folder / "cases.csv").write_bytes(cases_csv(corpus))
-    (folder / "cases-gif.csv").write_bytes(gif_csv(corpus))
-    cases_xlsx(corpus, folder / "cases.xlsx")
+    texts = {
+        "cases.json": records_json(corpus).encode("utf-8"),
+        "record.schema.json": (json.dumps(schema, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode(
+            "utf-8"
+        ),
+        "cases.csv": cases_csv(corpus),
+        "cases-gif.csv": gif_csv(corpus),
+    }
+    for name, data in texts.items():
+        with written_whole(folder / name) as partial:
+            partial.write_bytes(data)
+    with written_whole(folder / "cases.xlsx") as partial:
+        cases_xlsx(corpus, partial)
     return [folder / name for name in EXPORTS]

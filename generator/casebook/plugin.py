@@ -7,13 +7,17 @@ keeps only hand-written pages (DESIGN §2).
 from __future__ import annotations
 
 import logging
+import os
+import re
 import shutil
+import signal
 import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -31,13 +35,17 @@ from casebook.diagnostics import Diagnostic
 from casebook.export import write_exports
 from casebook.live import LiveSite, Update, error_page, failure, gate
 from casebook.markup import ANCHOR_ID, to_html
+from casebook.outputs import mark_site, stale_scratch
 from casebook.pipeline import make_site
+from casebook.publish import check_site_url
 from casebook.render import render_assets, render_processes
 from casebook.search import SearchIndexError, SiteIndexer, index_site
 from casebook.validate import Corpus
 
 log = get_plugin_logger("casebook")
 PACKAGE = Path(__file__).resolve().parent
+SERVE_SCRATCH = re.compile(r"casebook-serve-(?P<pid>\d+)-.+")
+"""`mkdocs serve`'s folder for rebuild requests, named after its process so a later serve can clean up."""
 STYLESHEET = "assets/casebook.css"
 SCRIPT = "assets/casebook.js"
 SCRIPTS = (SCRIPT, "assets/choose.js")
@@ -83,11 +91,18 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         """Remember whether we serve (and dirty-rebuild) or build once."""
         self._serving = command == "serve"
         self._dirty = dirty
+        if self._serving:
+            _stop_on_sigterm()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Resolve paths and register our stylesheet."""
         self._root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self._cases = (self._root / self.config.cases_dir).resolve()
+        if config.site_url:
+            try:
+                config.site_url = check_site_url(config.site_url)
+            except ValueError as exc:
+                raise PluginError(f"site_url「{config.site_url}」: {exc}（mkdocs.yml か CASEBOOK_SITE_URL）") from None
         if STYLESHEET not in config.extra_css:
             config.extra_css.insert(0, STYLESHEET)
         for script in SCRIPTS:
@@ -179,6 +194,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         """Point the edit button of a record's page at its YAML file."""
+        if page.canonical_url:
+            # Material prints it into <link rel="canonical"> unescaped; the sitemap's `|e` keeps Markup as is.
+            page.canonical_url = escape(page.canonical_url)
         source = self._sources.get(page.file.src_uri)
         if source and self.config.edit_base_url:
             page.edit_url = self.config.edit_base_url + source
@@ -243,6 +261,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             (self._trigger / "complete").write_text(str(time.time_ns()), encoding="utf-8")
 
     def _finish_site(self, site: Path, strict: bool = False) -> None:
+        mark_site(site)
         if self._corpus is not None:
             write_exports(self._corpus, site / "data", schemas()["record.schema.json"])
         if not self.config.search:
@@ -267,8 +286,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         server.watch(str(self._cases))
         server.watch(str(PACKAGE / "templates"))
         server.watch(str(PACKAGE / "assets"))
+        _stop_on_sigterm()
         if self._trigger is None:
-            self._trigger = Path(tempfile.mkdtemp(prefix="casebook-serve-"))
+            for stale in stale_scratch(Path(tempfile.gettempdir()), SERVE_SCRATCH):
+                shutil.rmtree(stale, ignore_errors=True)
+            self._trigger = Path(tempfile.mkdtemp(prefix=f"casebook-serve-{os.getpid()}-"))
         server.watch(str(self._trigger))
         return server
 
@@ -276,6 +298,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         if self._trigger is not None:
             shutil.rmtree(self._trigger, ignore_errors=True)
             self._trigger = None
+
+
+def _stop_on_sigterm() -> None:
+    """Let SIGTERM stop `mkdocs serve` the way Ctrl-C does, so its `finally` removes the temporary folders."""
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def _render_generated(page: Page, config: MkDocsConfig, files: Files) -> None:

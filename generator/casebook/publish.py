@@ -6,15 +6,28 @@ site is replaced only when everything succeeded, so a failed build leaves the la
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import ctypes
 import hashlib
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
+import threading
+import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote, urlsplit
+from xml.etree import ElementTree as ET
+
+from casebook.outputs import SITE_MARKER, OutputRefused, check_output, mark_site, stale_scratch, written_whole
 
 HOSTING = Path(__file__).resolve().parent / "hosting"
 HOSTING_FILES = {
@@ -22,8 +35,40 @@ HOSTING_FILES = {
     "htaccess": ".htaccess",
     "nginx.conf.sample": "nginx.conf.sample",
     "README.txt": "README.txt",
+    "verify-sha256.ps1": "verify-sha256.ps1",
 }
 """Files added to the site root in a package: (name in the package folder → name in the archive)."""
+
+CSP_PLACEHOLDER = "@CASEBOOK_CSP@"
+"""Where the hosting samples take the Content-Security-Policy computed from the packaged site."""
+BASE_PLACEHOLDER = "@CASEBOOK_BASE@"
+"""Where they take the path the site was built for (`/kb/` from `--site-url`, else `/`)."""
+
+
+_URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f\"'<>\\`{}|^]")
+
+
+def check_site_url(url: str) -> str:
+    """The public URL of the site, normalised (percent-encoded, ending in `/`); ValueError says what is wrong.
+
+    It is written into every page's canonical link, the sitemap and the feed, so only a plain
+    http(s) address without query, fragment or user name passes.
+    """
+    example = "例: https://intra.example.lg.jp/kb/"
+    if _URL_FORBIDDEN.search(url):
+        raise ValueError(f"空白・引用符・< > などは URL に使えません — {example}")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"http:// か https:// で始まる URL を書いてください — {example}")
+    if parts.query or parts.fragment or "@" in parts.netloc or url.rstrip("/").endswith(("?", "#")):
+        raise ValueError(f"? や # や利用者名（@）のない、サイトの入口の URL を書いてください — {example}")
+    try:
+        port = f":{parts.port}" if parts.port is not None else ""
+        host = parts.hostname.encode("idna").decode("ascii") if ":" not in parts.hostname else f"[{parts.hostname}]"
+    except (ValueError, UnicodeError):
+        raise ValueError(f"ホスト名かポート番号が正しくありません — {example}") from None
+    path = quote(parts.path, safe="/%!$&()*+,;=:@-._~")
+    return f"{parts.scheme.lower()}://{host}{port}{path if path.endswith('/') else path + '/'}"
 
 
 @dataclass(frozen=True)
@@ -35,32 +80,158 @@ class BuildResult:
     log: str
 
 
+class Interrupted(Exception):
+    """The build was stopped by SIGINT or SIGTERM; MkDocs and the half-built folder are gone."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+SCRATCH_OF = r"\.{name}\.(building|old)-(?P<pid>\d+)"
+"""`.site.building-<pid>` (being built) and `.site.old-<pid>` (the site being swapped out)."""
+
+
 def build_site(project: Path, out: Path, site_url: str | None = None) -> BuildResult:
-    """Build into a temporary folder next to `out`, then swap it in; on failure `out` is untouched."""
+    """Build into a temporary folder next to `out`, then swap it in; on failure `out` is untouched.
+
+    Raises OutputRefused (and touches nothing) unless `out` is casebook's to replace, and Interrupted
+    (after stopping MkDocs and removing the temporary folder) on SIGINT or SIGTERM.
+    """
+    check_output(out, "build", project)
     out = out.resolve()
+    _clean_stale(out)
     staging = out.with_name(f".{out.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CASEBOOK_PARENT_PID": str(os.getpid())}
     if site_url is not None:
         env["CASEBOOK_SITE_URL"] = site_url
-    result = subprocess.run(
-        # Not -q: it silences the warnings that --strict counts, and a broken page would slip through.
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(staging)],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0 or not (staging / "index.html").is_file():
+    # Not -q: it silences the warnings that --strict counts, and a broken page would slip through.
+    child = "from casebook.publish import _mkdocs_child; _mkdocs_child()"
+    try:
+        with _signals_raise():
+            code, log = _run([sys.executable, "-c", child, "build", "--strict", "-d", str(staging)], project, env)
+            if code != 0 or not (staging / "index.html").is_file():
+                return BuildResult(False, out, log)
+            mark_site(staging)
+            check_output(out, "build", project)  # still casebook's after the minutes the build took
+            _swap(staging, out)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        return BuildResult(False, out, result.stderr + result.stdout)
+    return BuildResult(True, out, log)
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str]:
+    """Run MkDocs as the leader of its own process group, so stopping it stops Pagefind and the workers too."""
+    with subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    ) as child:
+        try:
+            stdout, stderr = child.communicate()
+        finally:
+            if child.poll() is None:
+                _stop_group(child)
+    return child.returncode, stderr + stdout
+
+
+def _stop_group(child: subprocess.Popen[str]) -> None:
+    """SIGTERM to MkDocs' group (its handler takes the rest down); SIGKILL if it has not gone within 10 s."""
+    _signal_group(child, kill=False)
+    try:
+        child.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        _signal_group(child, kill=True)
+        child.wait()
+
+
+def _signal_group(child: subprocess.Popen[str], kill: bool) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        if os.name != "posix":
+            child.kill()  # Windows has no process groups to signal; terminating is all there is
+        else:
+            os.killpg(child.pid, signal.SIGKILL if kill else signal.SIGTERM)
+
+
+def _mkdocs_child() -> None:
+    """The child's entry point: MkDocs, which takes its whole process group down when stopped or orphaned."""
+    if os.name == "posix":
+        _stop_with_parent(int(os.environ.get("CASEBOOK_PARENT_PID", "0")))
+    from mkdocs.__main__ import cli
+
+    cli(args=sys.argv[1:], prog_name="mkdocs")
+
+
+def _stop_with_parent(parent: int) -> None:
+    leader = os.getpid()
+
+    def stop(signum: int, _frame: object) -> None:
+        if os.getpid() != leader:  # a forked render worker being stopped by its pool: die as usual
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+        os.killpg(0, signal.SIGKILL)
+
+    signal.signal(signal.SIGTERM, stop)
+    if sys.platform == "linux":
+        # `kill -9` of the parent runs no handler: ask the kernel to send us SIGTERM when it dies.
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    else:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:
+        os.killpg(0, signal.SIGKILL)  # the parent died before the lines above took effect
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os.killpg(0, signal.SIGKILL)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[None]:
+    """Turn SIGINT and SIGTERM into Interrupted while building, so the `finally` blocks clean up."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Interrupted(signum)
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put the new site in place; signals wait, so no stop leaves `out` missing."""
     retired = out.with_name(f".{out.name}.old-{os.getpid()}")
-    if out.exists():
-        out.rename(retired)
-    staging.rename(out)
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    posix = hasattr(signal, "pthread_sigmask")  # not on Windows
+    if posix:
+        signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        if out.exists():
+            out.rename(retired)
+        staging.rename(out)
+    finally:
+        if posix:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
     shutil.rmtree(retired, ignore_errors=True)
-    return BuildResult(True, out, result.stderr)
+
+
+def _clean_stale(out: Path) -> None:
+    """Remove what builds killed with `kill -9` left next to `out`; a swap cut short gets its site back."""
+    pattern = re.compile(SCRATCH_OF.format(name=re.escape(out.name)))
+    for scratch in stale_scratch(out.parent, pattern):
+        if ".old-" in scratch.name and not out.exists():
+            scratch.rename(out)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def checksums(folder: Path) -> str:
@@ -72,22 +243,95 @@ def checksums(folder: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def package(site: Path, dest: Path, name: str = "casebook-site") -> list[Path]:
-    """A .zip and a .tar.gz of the site with server configs, a README and SHA256SUMS at the root."""
+def package(site: Path, dest: Path, name: str = "casebook-site", project: Path | None = None) -> list[Path]:
+    """A .zip and a .tar.gz of the site with server configs, a README and SHA256SUMS at the root.
+
+    Raises OutputRefused (touching nothing) unless `dest` is casebook's; an archive appears whole or not at all.
+    """
     if not (site / "index.html").is_file():
         raise FileNotFoundError(f"{site} にサイトがありません。先に `casebook build` を実行してください")
+    check_output(dest, "package", project or Path.cwd())
+    if dest.resolve() == site.resolve() or site.resolve() in dest.resolve().parents:
+        raise OutputRefused(
+            f"casebook package: --out {dest.as_posix()}: サイト（{site.as_posix()}）の中には書き出せません"
+            " — サイトの外のフォルダを指定してください（例: --out dist）"
+        )
     dest.mkdir(parents=True, exist_ok=True)
     staging = dest / f".{name}.staging"
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(site, staging / name)
-    for source, target in HOSTING_FILES.items():
-        shutil.copy(HOSTING / source, staging / name / target)
-    (staging / name / "SHA256SUMS").write_text(checksums(staging / name), encoding="utf-8")
-    zip_path, tar_path = dest / f"{name}.zip", dest / f"{name}.tar.gz"
-    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted((staging / name).rglob("*")):
-            archive.write(path, path.relative_to(staging).as_posix())
-    with tarfile.open(tar_path, "w:gz") as archive:
-        archive.add(staging / name, arcname=name)
-    shutil.rmtree(staging)
+    try:
+        root = _stage(site, staging / name)
+        zip_path, tar_path = dest / f"{name}.zip", dest / f"{name}.tar.gz"
+        with written_whole(zip_path) as partial, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(root.rglob("*")):
+                archive.write(path, path.relative_to(staging).as_posix())
+        with written_whole(tar_path) as partial, tarfile.open(partial, "w:gz") as tar:
+            tar.add(root, arcname=name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return [zip_path, tar_path]
+
+
+def _stage(site: Path, root: Path) -> Path:
+    """The package's folder: the site (without the build's marker), the hosting files, SHA256SUMS."""
+    shutil.copytree(site, root, ignore=shutil.ignore_patterns(SITE_MARKER))
+    values = {CSP_PLACEHOLDER: content_security_policy(root), BASE_PLACEHOLDER: site_path(root)}
+    for source, target in HOSTING_FILES.items():
+        data = (HOSTING / source).read_bytes()
+        for placeholder, value in values.items():
+            data = data.replace(placeholder.encode(), value.encode())
+        (root / target).write_bytes(data)
+    (root / "SHA256SUMS").write_text(checksums(root), encoding="utf-8")
+    return root
+
+
+def site_path(site: Path) -> str:
+    """The path the site was built for: that of the shortest address in its sitemap (its home), else `/`."""
+    sitemap = site / "sitemap.xml"
+    if not sitemap.is_file():
+        return "/"
+    locs = [e.text or "" for e in ET.parse(sitemap).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    return min((urlsplit(loc).path for loc in locs if loc), key=len, default="") or "/"
+
+
+class _InlineScripts(HTMLParser):
+    """The text of every inline script a browser runs (JSON data blocks are not run)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.scripts: list[str] = []
+        self._inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        kind = (found.get("type") or "text/javascript").lower()
+        self._inside = tag == "script" and "src" not in found and (kind.endswith("javascript") or kind == "module")
+        if self._inside:
+            self.scripts.append("")
+
+    def handle_data(self, data: str) -> None:
+        if self._inside:
+            self.scripts[-1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        self._inside = False
+
+
+def content_security_policy(site: Path) -> str:
+    """The strictest policy the built site works under.
+
+    Scripts come from the site itself, plus the inline scripts Material puts in every page, allowed by
+    their hashes (they differ by the page's depth, so they are read from the built pages); Pagefind
+    compiles WebAssembly ('wasm-unsafe-eval'). No page may be framed by another site.
+    """
+    hashes: set[str] = set()
+    for page in site.rglob("*.html"):
+        parser = _InlineScripts()
+        parser.feed(page.read_text(encoding="utf-8"))
+        hashes.update(base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in parser.scripts)
+    scripts = " ".join(f"'sha256-{h}'" for h in sorted(hashes))
+    return (
+        f"default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {scripts}; style-src 'self'; "
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+    )

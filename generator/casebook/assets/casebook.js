@@ -76,6 +76,8 @@
     const toggle = root.querySelector(".cb-search__toggle");
     const list = root.querySelector(".cb-search__results");
     const more = root.querySelector(".cb-search__more");
+    // Results follow the typing; Enter must not reload the page. (A listener, not `onsubmit`: the CSP forbids inline handlers.)
+    root.querySelector("form").addEventListener("submit", (event) => event.preventDefault());
 
     let pagefind;
     let vocabulary;

@@ -15,7 +15,7 @@ from casebook.taxonomy import Taxonomy
 from casebook.validate.addresses import TERM_ROUTES, docs_pages, page_name_problem
 from casebook.validate.corpus import Corpus, Entry, RoadmapEntry
 from casebook.validate.lookup import Refs
-from casebook.validate.records import RecordCache, load_record, read_record
+from casebook.validate.records import RecordCache, is_safe_id, load_record, read_record
 from casebook.validate.references import cross_check, load_roadmap
 from casebook.validate.terms import load_taxonomy, read_taxonomy, record_files
 
@@ -124,6 +124,7 @@ __all__ = [
     "RoadmapEntry",
     "check",
     "find_root",
+    "is_safe_id",
     "load_taxonomy",
     "page_name_problem",
     "read_record",

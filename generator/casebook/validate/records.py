@@ -61,7 +61,7 @@ def _read_file(path: Path, cwd: Path | None) -> tuple[Document | None, list[Diag
         doc = load(path, shown)
     except LoadError as exc:
         return None, exc.diagnostics
-    if not _is_safe_id(path.stem):
+    if not is_safe_id(path.stem):
         return doc, [
             Diagnostic(
                 shown,
@@ -184,5 +184,6 @@ class RecordCache:
         return result
 
 
-def _is_safe_id(ident: str) -> bool:
+def is_safe_id(ident: str) -> bool:
+    """A record id is a short ASCII slug: it names a file and a URL, so it can never climb out of a folder."""
     return bool(re.fullmatch(SLUG_PATTERN, ident)) and len(ident) <= 80
