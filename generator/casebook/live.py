@@ -252,3 +252,41 @@ def gate(app: WSGIApplication, page: Callable[[], bytes | None], through: tuple[
         return [body]
 
     return serve
+
+
+class Catchup:
+    """The after-build work of `mkdocs serve`, run off the request path: one job at a time, saves coalesced.
+
+    While a job runs, newer builds replace each other; the worker then takes the newest, so no build is
+    left without its exports and search index, and none is worked on twice.
+    """
+
+    def __init__(self, work: Callable[[Path, Update | None], None]) -> None:
+        self._work = work
+        self._lock = threading.Lock()
+        self._pending: tuple[Path, Update | None] | None = None
+        self._worker: threading.Thread | None = None
+
+    @property
+    def busy(self) -> bool:
+        """A job is queued or running."""
+        with self._lock:
+            return self._worker is not None
+
+    def submit(self, site: Path, update: Update | None) -> None:
+        """Queue the work for a finished build; start the worker unless one is running."""
+        with self._lock:
+            self._pending = (site, update)
+            if self._worker is not None:  # the running worker picks the new build up
+                return
+            self._worker = threading.Thread(target=self._run, daemon=True)
+            self._worker.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                job, self._pending = self._pending, None
+                if job is None:
+                    self._worker = None  # cleared under the lock, so no build is ever left unworked
+                    return
+            self._work(*job)

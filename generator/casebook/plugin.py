@@ -33,7 +33,7 @@ from mkdocs.utils.templates import TemplateContext
 from casebook.cli import schemas
 from casebook.diagnostics import Diagnostic
 from casebook.export import write_exports
-from casebook.live import LiveSite, Update, error_page, failure, gate
+from casebook.live import Catchup, LiveSite, Update, error_page, failure, gate
 from casebook.markup import ANCHOR_ID, to_html
 from casebook.outputs import mark_site, stale_scratch
 from casebook.pipeline import make_site
@@ -75,9 +75,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self._corpus: Corpus | None = None
         self._serving = False
         self._dirty = False
-        self._indexer: threading.Thread | None = None
-        self._lock = threading.Lock()
-        self._pending: tuple[Path, Update | None] | None = None
+        self._catchup = Catchup(self._after_serve_build)
         self._streaming: SiteIndexer | None = None
         self._live: LiveSite | None = None
         self._update: Update | None = None
@@ -228,32 +226,21 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         if self._serving:
             # While serving, the edited page is served at once; the rest of the site, the exports and
             # the search index follow in the background. Saves that arrive meanwhile are coalesced.
-            with self._lock:
-                self._pending = (site, self._update)
-                if self._indexer is not None:  # the running worker picks the new build up
-                    return
-                self._indexer = threading.Thread(target=self._finish_pending, daemon=True)
-                self._indexer.start()
+            self._catchup.submit(site, self._update)
             return
         self._finish_site(site, strict=True)
 
-    def _finish_pending(self) -> None:
-        while True:
-            with self._lock:
-                job, self._pending = self._pending, None
-                if job is None:
-                    self._indexer = None  # cleared under the lock, so no build is ever left unindexed
-                    return
-            site, update = job
-            if update is not None and self._live is not None and self._live.complete(update):
-                self._request_rebuild()  # the next build serves every page; exports and search follow it
-                continue
-            try:
-                self._finish_site(site)
-            except Exception as exc:  # the worker must live on, or no later save would reach search and exports
-                log.error(
-                    f"検索索引かデータの書き出しに失敗しました（{type(exc).__name__}: {exc}） — 次に保存したときに作り直します"
-                )
+    def _after_serve_build(self, site: Path, update: Update | None) -> None:
+        """The rest of a served build: every page if the saved one went first, then exports and search."""
+        if update is not None and self._live is not None and self._live.complete(update):
+            self._request_rebuild()  # the next build serves every page; exports and search follow it
+            return
+        try:
+            self._finish_site(site)
+        except Exception as exc:  # the worker must live on, or no later save would reach search and exports
+            log.error(
+                f"検索索引かデータの書き出しに失敗しました（{type(exc).__name__}: {exc}） — 次に保存したときに作り直します"
+            )
 
     def _request_rebuild(self) -> None:
         # A file in a folder the server watches: the public way to ask `mkdocs serve` for a build.

@@ -225,3 +225,29 @@ def test_a_broken_error_page_template_still_lists_the_problems(tmp_path: Path, m
     page = error_page([Diagnostic("cases/municipal/a.yaml", 2, 1, "", "<壊れた>", "直す")])
     assert "cases/municipal/a.yaml:2:1: &lt;壊れた&gt; — 直す" in page
     assert "error.html.j2:2:1: ページを作れません（TemplateSyntaxError" in page
+
+
+def test_catchup_works_one_build_at_a_time_and_takes_only_the_newest_waiting(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from casebook.live import Catchup
+
+    started, release = threading.Event(), threading.Event()
+    done: list[Path] = []
+
+    def work(site: Path, update: object) -> None:
+        started.set()
+        release.wait(10)
+        done.append(site)
+
+    catchup = Catchup(work)  # type: ignore[arg-type]
+    catchup.submit(tmp_path / "first", None)
+    assert started.wait(10)
+    for name in ("second", "third", "fourth"):  # saved while the first is being worked on
+        catchup.submit(tmp_path / name, None)
+    release.set()
+    deadline = time.monotonic() + 10
+    while catchup.busy and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert done == [tmp_path / "first", tmp_path / "fourth"]

@@ -24,6 +24,6 @@ def test_a_failed_search_or_export_step_does_not_stop_later_builds_from_being_fi
     for _ in range(2):
         plugin.on_post_build(config=config)  # type: ignore[arg-type]
         deadline = time.monotonic() + 10
-        while plugin._indexer is not None and time.monotonic() < deadline:
+        while plugin._catchup.busy and time.monotonic() < deadline:
             time.sleep(0.05)
     assert finished == [tmp_path, tmp_path]
