@@ -103,6 +103,7 @@ def broken_links(site: Path, prefix: str = "/") -> list[str]:
             if parts.scheme or link.startswith("//"):
                 continue
             target_url, fragment = urldefrag(link)
+            target_url = target_url.partition("?")[0]  # a query (search/?q=…, print/?from=…) names the same file
             if target_url.startswith("/"):
                 if not target_url.startswith(prefix):
                     problems.append(f"{page.relative_to(site)} -> {link} (サイトの外)")
