@@ -73,6 +73,17 @@ def _text(value: str) -> str:
     return unicodedata.normalize("NFC", value).strip()
 
 
+PLACEHOLDER = re.compile(r"[（(]ここに[^）)]*ください[）)]")
+"""What `casebook new` writes where the contributor still has to write: 「（ここに…を書いてください）」."""
+
+
+def _no_placeholder(value: str) -> str:
+    # A scaffold left half-filled must never be published: check rejects what new wrote as a reminder.
+    if found := PLACEHOLDER.search(value):
+        raise PydanticCustomError("placeholder", "書きかけの「{found}」が残っています", {"found": found.group()})
+    return value
+
+
 def _yomi(value: str) -> str:
     if not re.fullmatch(r"[\u3041-\u309fー・ 　a-zA-Z0-9]+", value):
         raise PydanticCustomError(
@@ -89,7 +100,7 @@ DateText = Annotated[
         json_schema_extra={"examples": ["2024-10-01", "R4.2", "令和5年度"]},
     ),
 ]
-Text = Annotated[str, AfterValidator(_text), Field(min_length=1)]
+Text = Annotated[str, AfterValidator(_text), AfterValidator(_no_placeholder), Field(min_length=1)]
 Url = Annotated[str, AfterValidator(_url), Field(description="http:// または https:// で始まる URL")]
 Slug = Annotated[str, AfterValidator(_slug), Field(pattern=SLUG_PATTERN, description="半角英小文字・数字・ハイフン")]
 Yomi = Annotated[str, AfterValidator(_yomi), Field(description="読み（ひらがな）。五十音順の並べ替えに使います")]
@@ -110,13 +121,23 @@ class Model(BaseModel):
 
 
 class SourceRef(Model):
-    """Where in a source document a fact comes from."""
+    """Where a fact comes from: a document of cases/sources.yaml by id, or one described in place.
 
-    document: Slug = Field(description="資料の ID（cases/sources.yaml に登録）")
+    A town's own case often cites its own plan or web page; describing it here (title, publisher,
+    date or URL) lets one file carry the whole proposal (the site's form, `casebook from-issue`).
+    """
+
+    document: Slug | None = Field(
+        None, description="資料の ID（cases/sources.yaml に登録）。登録していない資料は title と publisher で書きます"
+    )
     page: int | None = Field(None, ge=1, description="ページ番号（資料の目次・一覧に書かれた番号）")
     page_end: int | None = Field(None, ge=1, description="複数ページにわたるときの最後のページ")
     section: Text | None = Field(None, description="節や見出し（ページ番号がないとき）")
     note: Text | None = Field(None, description="出典についての注記（資料内の食い違いなど）")
+    title: Text | None = Field(None, description="資料名（cases/sources.yaml にない資料のとき）")
+    publisher: Text | None = Field(None, description="発行者（cases/sources.yaml にない資料のとき）")
+    date: DateText | None = Field(None, description="資料の日付（cases/sources.yaml にない資料のとき）")
+    url: Url | None = Field(None, description="資料の URL（ウェブで公開されているとき）")
 
 
 class Link(Model):

@@ -164,6 +164,7 @@ def _explain(err: ErrorDetails, fields: list[str]) -> tuple[str, str]:
         "slug": "半角英小文字・数字・ハイフンだけで書いてください（例: dx-advisor）",
         "text": "その文字を取り除いてください",
         "yomi": "例: ごかまち",
+        "placeholder": "その部分を書き換えてください（`casebook new` が書き込んだ目印です）",
     }
     return err["msg"], hints.get(kind, "値を確かめてください")
 
@@ -667,7 +668,14 @@ def _check_links(
 
 def _check_sources(sources: list[SourceRef], tax: Taxonomy, at: _Reporter) -> None:
     for i, src in enumerate(sources):
-        if tax.source(src.document) is None:
+        if src.document is None:
+            if src.title is None or src.publisher is None:
+                at(
+                    ("sources", i),
+                    "資料（document）がありません",
+                    "登録済みの資料の id を document に書くか、資料名（title）と発行者（publisher）を書いてください",
+                )
+        elif tax.source(src.document) is None:
             guess = closest(src.document, [s.id for s in tax.sources])
             at(
                 ("sources", i, "document"),
@@ -680,11 +688,11 @@ def _check_sources(sources: list[SourceRef], tax: Taxonomy, at: _Reporter) -> No
                 f"最後のページ {src.page_end} が最初のページ {src.page} より前です",
                 "page と page_end を確かめてください",
             )
-        if src.page is None and src.section is None:
+        if src.page is None and src.section is None and src.url is None:
             at(
                 ("sources", i),
                 "ページ（page）も節（section）もありません",
-                "出典のページ番号か節の見出しを書いてください",
+                "出典のページ番号か節の見出し（ウェブページなら url）を書いてください",
             )
 
 
