@@ -31,7 +31,9 @@ def test_two_chosen_cases_are_compared_side_by_side_and_the_choice_survives_a_re
     picks = page.locator(".cb-card .cb-pick")
     assert picks.count() >= 2
     picks.nth(0).click()
-    assert page.get_by_role("link", name="並べて比べる").get_attribute("aria-disabled") == "true"  # one is not a comparison
+    assert (
+        page.get_by_role("link", name="並べて比べる").get_attribute("aria-disabled") == "true"
+    )  # one is not a comparison
     picks.nth(1).click()
     page.reload()
     assert page.locator(".cb-tray [role=status]").inner_text() == "選んだ事例 2 件"
