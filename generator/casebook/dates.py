@@ -146,9 +146,9 @@ def _parse_text(value: str) -> PartialDate:
         date = _checked(year, month, day, fiscal, value)
         _check_in_era(date, name, n, start, value)
         return date
-    if start := _range_start(text):
+    if first := _range_start(text):
         raise ValueError(
-            f"「{value}」は期間です。日付は 1 つだけ書けます（始まりの「{start}」を書き、期間は出来事の文に書いてください）"
+            f"「{value}」は期間です。日付は 1 つだけ書けます（始まりの「{first}」を書き、期間は出来事の文に書いてください）"
         )
     raise ValueError(f"「{value}」は日付として読めません（{ACCEPTED_FORMS}）")
 
