@@ -153,3 +153,109 @@ def test_workflows_and_forms_are_valid_and_run_what_make_test_runs() -> None:
     assert "casebook check" in test_recipe and "pytest" in test_recipe
     hook = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     assert hook["repos"][0]["hooks"][0]["entry"] == "casebook check"
+
+
+# --- casebook from-issue: GitHub issue-form bodies → checked records ---------------------------------
+
+BODIES = ROOT / "tests" / "from_issue"
+FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "case.yml"
+
+
+def test_the_issue_form_and_the_converter_agree_on_every_heading_and_option() -> None:
+    from casebook.issue import FIELDS, REQUIRED
+    from casebook.municipality import OrgKind
+
+    form = yaml.safe_load(FORM.read_text(encoding="utf-8"))
+    fields = {b["attributes"]["label"]: b for b in form["body"] if b["type"] != "markdown"}
+    assert set(fields) == set(FIELDS)  # GitHub writes each label as a `### 見出し`
+    assert {label for label, b in fields.items() if b.get("validations", {}).get("required")} == set(REQUIRED)
+    categories = yaml.safe_load((ROOT / "cases" / "categories.yaml").read_text(encoding="utf-8"))["categories"]
+    assert fields["カテゴリ"]["attributes"]["options"] == [c["label"] for c in categories]
+    assert fields["団体区分"]["attributes"]["options"] == [k.value for k in OrgKind]
+
+
+def test_from_issue_turns_a_complete_answer_into_a_record_that_passes_check(project: Path) -> None:
+    result = casebook("from-issue", str(BODIES / "complete.md"), "--number", "15", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = project / result.stdout.strip()
+    assert written == project / "cases" / "municipal" / "085421.yaml"
+    text = written.read_text(encoding="utf-8")
+    assert '  code: "085421"' in text and "イシュー #15" in text
+    assert check([written], cwd=project).diagnostics == []
+    data = yaml.safe_load(text)
+    assert data["organization"] == {"name": "五霞町", "prefecture": "茨城県", "code": "085421", "kind": "町",
+                                    "population": {"value": 8000, "approximate": True, "as_of": "令和6年1月1日"}}  # fmt: skip
+    assert data["category"] == "practical-training"
+    assert data["keywords"] == ["OJT(職場内訓練)", "グループウェア"]  # an alias becomes the registered label
+    assert data["challenges"] == ["no-time-for-training"]
+    assert data["initiatives"][0] == {
+        "heading": "持ち回りの勉強会",
+        "points": ["毎週木曜の昼休みに 30 分", "講師は若手が交代で務める"],
+    }
+    assert data["summary"].count("\n") == 1
+    assert data["interview"] == {
+        "difficulty": "日程が合わず、昼休みに短く開く形に落ち着いた。"
+    }  # unanswered ones left out
+    assert data["timeline"] == [{"date": "令和5年度", "event": "取り組みを始めた"}]
+    assert data["sources"] == [{"title": "五霞町デジタル人材育成プラン", "publisher": "五霞町", "date": "R5.4",
+                                "url": "https://www.town.goka.lg.jp/plan.pdf"}]  # fmt: skip
+
+
+def test_from_issue_leaves_out_empty_optional_answers(project: Path) -> None:
+    result = casebook("from-issue", str(BODIES / "minimal.md"), cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = project / result.stdout.strip()
+    assert check([written], cwd=project).diagnostics == []
+    data = yaml.safe_load(written.read_text(encoding="utf-8"))
+    assert data["organization"] == {"name": "松本市", "prefecture": "長野県", "code": "202029", "kind": "一般市"}
+    assert data["keywords"] == [] and data["challenges"] == []
+    assert not {"interview", "timeline", "initiatives", "outcomes"} & set(data)
+    assert data["sources"] == [{"title": "松本市DX推進計画", "publisher": "松本市", "page": 12}]
+    assert "_No response_" not in written.read_text(encoding="utf-8")
+
+
+def test_from_issue_reads_full_width_characters_extra_spaces_and_crlf(project: Path) -> None:
+    assert b"\r\n" in (BODIES / "messy.md").read_bytes()
+    result = casebook("from-issue", str(BODIES / "messy.md"), "--id", "goka-survey", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = project / "cases" / "municipal" / "goka-survey.yaml"
+    assert check([written], cwd=project).diagnostics == []
+    data = yaml.safe_load(written.read_text(encoding="utf-8"))
+    assert data["title"] == "職員アンケートで到達レベルを決める"
+    assert data["organization"]["name"] == "五霞町" and data["organization"]["code"] == "085421"
+    assert data["organization"]["population"] == {"value": 8000}
+    assert data["summary"] == "職員アンケートの結果から、職務ごとの到達レベルを決めた。"
+    assert data["keywords"] == ["OJT(職場内訓練)", "定期アンケート", "グループウェア"]
+    assert data["challenges"] == ["no-time-for-training", "one-person-it"]
+    assert data["timeline"][0]["date"] == "R5.4"
+    assert data["sources"][0]["page"] == 7
+
+
+def test_from_issue_reports_every_problem_at_the_issues_lines_and_writes_nothing(project: Path) -> None:
+    before = sorted(p.name for p in (project / "cases" / "municipal").iterdir())
+    result = casebook("from-issue", str(BODIES / "broken.md"), cwd=project)
+    assert result.returncode == 1
+    body = (BODIES / "broken.md").read_text(encoding="utf-8").split("\n")
+    lines = result.stdout.strip().split("\n")
+    where = {line.split(": ", 2)[1]: int(line.split(":")[1]) for line in lines}
+    assert list(where) == ["団体コード", "人口", "キーワード", "課題", "時期"]
+    for label, number in where.items():
+        assert body[number - 1].strip() and body[number - 3] == f"### {label}"  # the answer under its heading
+    assert "検査数字が合いません（08542 なら末尾は 1）" in lines[0]
+    assert "未登録のキーワード「OJT職場訓練」 — 候補: OJT(職場内訓練)" in lines[2]
+    assert "未登録の課題「人事異動でノウハウが途切れる」 — 候補: 人事異動で知識と経験が生かされない" in lines[3]
+    assert "は期間です" in lines[4]
+    assert sorted(p.name for p in (project / "cases" / "municipal").iterdir()) == before
+    assert "Traceback" not in result.stderr
+
+
+def test_from_issue_names_missing_answers_of_a_body_not_from_the_form(project: Path, tmp_path: Path) -> None:
+    body = tmp_path / "old.md"
+    body.write_text("### 団体名\n\n茨城県五霞町\n\n### 取り組みの名前・タイトル\n\n勉強会\n", encoding="utf-8")
+    result = casebook("from-issue", str(body), cwd=project)
+    assert result.returncode == 1
+    assert (
+        f"{body}:1:1: 団体コード: 必須項目「団体コード」がありません — イシューを編集して書き足してください"
+        in result.stdout
+    )
+    assert "タイトル: 必須項目「タイトル」がありません" in result.stdout

@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--description", help="（--keyword）説明")
     new.add_argument("--aliases", help="（--keyword）表記ゆれ（カンマ区切り）")
     new.add_argument("--yes", action="store_true", help="（--keyword）似たキーワードがあっても確認せずに追加する")
+    issue = sub.add_parser("from-issue", help="「事例を提案する」イシューの本文から記録のファイルを作る（検査つき）")
+    issue.add_argument("body", type=Path, metavar="本文", help="イシューの本文を保存したファイル（- なら標準入力）")
+    issue.add_argument("--root", type=Path, default=Path("cases"), help="知識ベースのフォルダ（既定: cases）")
+    issue.add_argument("--id", help="記録の ID（ファイル名。既定は団体コード）")
+    issue.add_argument("--number", type=int, help="イシューの番号（記録の先頭の注記に書きます）")
     report = sub.add_parser(
         "report", help="査読の手がかりを一覧にする（使われていないキーワード、重複の疑い、古い記録）"
     )
@@ -110,6 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _package(args.site, args.out)
     if args.command == "export":
         return _export(args.root, args.out)
+    if args.command == "from-issue":
+        from casebook.issue import run
+
+        return run(args.body, args.root, args.id, args.number)
     if args.command == "report":
         from casebook.contribute import report
 

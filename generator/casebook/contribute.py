@@ -14,7 +14,7 @@ from pathlib import Path
 from casebook.dates import parse_date
 from casebook.index import build_index
 from casebook.models import Case
-from casebook.municipality import OrgKind, code_problem
+from casebook.municipality import OrgKind, code_problem, default_kind
 from casebook.scaffold import (
     CaseDraft,
     KeywordDraft,
@@ -50,15 +50,6 @@ def _load(root: Path) -> Corpus | None:
     return corpus
 
 
-def _kind_default(code: str) -> OrgKind:
-    part = int(code[2:5])
-    if part == 0:
-        return OrgKind.PREFECTURE
-    if part < 200:
-        return OrgKind.DESIGNATED_CITY
-    return OrgKind.CITY if part < 300 else OrgKind.TOWN
-
-
 def new_case(args: argparse.Namespace) -> int:
     """Ask for what is missing, then write a commented case file that passes `casebook check`."""
     corpus = _load(args.root)
@@ -72,7 +63,7 @@ def new_case(args: argparse.Namespace) -> int:
     while (problem := code_problem(code)) is not None:
         print(f"  {problem}", file=sys.stderr)
         code = _ask("団体コードをもう一度")
-    kind_text = args.kind or _ask(f"団体区分（{'/'.join(k.value for k in OrgKind)}）", _kind_default(code).value)
+    kind_text = args.kind or _ask(f"団体区分（{'/'.join(k.value for k in OrgKind)}）", default_kind(code).value)
     while kind_text not in {k.value for k in OrgKind}:
         kind_text = _ask(
             f"「{kind_text}」は団体区分にありません。次から選んでください: {'/'.join(k.value for k in OrgKind)}"

@@ -229,6 +229,16 @@ def kind_problem(code: str, kind: OrgKind) -> str | None:
     )
 
 
+def default_kind(code: str) -> OrgKind:
+    """The 団体区分 a valid code most likely has (a city may be 中核市 or 施行時特例市: ask when it matters)."""
+    part = int(code[2:5])
+    if part == 0:
+        return OrgKind.PREFECTURE
+    if part < 200:
+        return OrgKind.DESIGNATED_CITY
+    return OrgKind.CITY if part < 300 else OrgKind.TOWN
+
+
 def code_kind_words(code: str) -> str:
     """Which kind of body a code's number range belongs to, in plain words."""
     part = int(code[2:5])
