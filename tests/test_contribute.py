@@ -45,7 +45,7 @@ def test_new_with_options_writes_a_file_that_passes_check(project: Path) -> None
     result = casebook(
         "new", "--org", "試験村", "--code", code, "--kind", "村", "--title", "若手職員の勉強会",
         "--category", "practical-training", "--keywords", "OJT, グループウェア", "--source", "guidebook", "--page", "4",
-        cwd=project,
+        "--summary", "若手職員が週に一度集まり、業務の道具の使い方を教え合う。", "--period", "", cwd=project,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     written = project / "cases" / "municipal" / f"{code}.yaml"
@@ -73,6 +73,8 @@ def test_new_interactively_with_answers_piped_in(project: Path) -> None:
         "OJT職場訓練, DXアドバイザ",  # キーワード（どちらも未登録 → 候補から選ぶ）
         "1",               # 「OJT職場訓練」の候補 1
         "DXアドバイザーの活用",  # 「DXアドバイザ」は名前で答える
+        "若手職員が月に一度集まり、業務の困りごとを持ち寄って解き方を探す。",  # 概要
+        "",                # 時期（なし）
         "guidebook",       # 出典
         "8",               # ページ
     ]) + "\n"  # fmt: skip
@@ -85,6 +87,75 @@ def test_new_interactively_with_answers_piped_in(project: Path) -> None:
     assert data["keywords"] == ["OJT(職場内訓練)", "DXアドバイザーの活用"]
     assert data["sources"] == [{"document": "guidebook", "page": 8}]
     assert check([written], cwd=project).diagnostics == []
+
+
+def test_new_for_a_towns_own_case_with_its_own_source(project: Path) -> None:
+    code = village_code()
+    answers = "\n".join([
+        "試験村",                   # 団体名
+        code[:5],                  # 5 桁だけ → 検査数字を示す
+        "",                        # 示された 6 桁をそのまま使う（Enter）
+        "一般市",                   # 村のコードに合わない区分 → 平易な言葉で説明
+        "村",                      # 団体区分
+        "若手の勉強会",              # タイトル
+        "2",                       # カテゴリ
+        "ふるさと納税, OJT",         # 候補のない未登録語と、別名
+        "",                        # 「ふるさと納税」は外す
+        "若手職員が月に一度集まり、業務の困りごとを持ち寄って解き方を探す。",  # 概要
+        "令和5年度〜令和6年度",       # 時期: 期間 → ヒントつきでもう一度
+        "令和5年度",                 # 時期
+        "0",                       # 出典: 登録されていない資料
+        "試験村DX推進計画",           # 資料名
+        "試験村",                   # 発行者
+        "https://www.vill.example.lg.jp/dx/plan.pdf",  # 日付か URL
+        "",                        # ページなし
+        "",                        # 節なし（URL があるので要らない）
+    ]) + "\n"  # fmt: skip
+    result = casebook("new", cwd=project, answers=answers)
+    assert result.returncode == 0, result.stderr
+    err = result.stderr
+    assert f"団体コード「{code[:5]}」は 5 桁です（6 桁目の検査数字を付けると「{code}」）" in err
+    assert f"団体コード「{code}」は町か村のコードなので、団体区分「一般市」とは合いません" in err
+    assert (
+        "「ふるさと納税」に似た登録済みのキーワードはありません。新しいキーワードは `casebook new --keyword` で登録できます"
+        in err
+    )
+    assert "候補: " not in err.split("ふるさと納税", 1)[1].split("\n", 1)[0]  # no empty list of candidates
+    assert "は期間です。日付は 1 つだけ書けます（始まりの「令和5年度」を書き" in err
+    written = project / "cases" / "municipal" / f"{code}.yaml"
+    assert check([written], cwd=project).diagnostics == []
+    data = yaml.safe_load(written.read_text(encoding="utf-8"))
+    assert data["organization"]["kind"] == "村" and data["keywords"] == ["OJT(職場内訓練)"]
+    assert data["timeline"] == [{"date": "令和5年度", "event": "取り組みを始めた"}]
+    assert data["sources"] == [
+        {"title": "試験村DX推進計画", "publisher": "試験村", "url": "https://www.vill.example.lg.jp/dx/plan.pdf"}
+    ]
+
+
+def test_what_new_leaves_to_write_is_marked_and_check_refuses_it(project: Path) -> None:
+    code = village_code()
+    result = casebook(
+        "new", "--org", "試験村", "--code", code, "--kind", "村", "--title", "勉強会", "--category", "practical-training",
+        "--keywords", "", "--summary", "", "--period", "", "--source", "guidebook", cwd=project, answers="\n\n",
+    )  # fmt: skip
+    assert result.returncode == 1
+    written = project / "cases" / "municipal" / f"{code}.yaml"
+    assert written.exists()  # the scaffold stays, to be filled in
+    problems = [d.format() for d in check([written], cwd=project).errors]
+    assert [p.split(": ", 2)[1] for p in problems] == ["summary", "sources[0].section"]
+    assert all("書きかけの「（ここに" in p for p in problems)
+    assert "書き換えると検査に通ります" in result.stderr
+
+
+def test_help_and_usage_errors_are_japanese() -> None:
+    for args in (["--help"], ["new", "--help"], ["from-issue", "--help"]):
+        shown = casebook(*args, cwd=ROOT)
+        assert shown.returncode == 0
+        assert shown.stdout.startswith("使い方: casebook") and "オプション:" in shown.stdout
+        assert not re.search(r"usage:|options:|positional arguments|show this help", shown.stdout)
+    wrong = casebook("new", "--kind", "市", cwd=ROOT)
+    assert wrong.returncode == 2 and "--kind: 「市」は選べません（選べるもの: " in wrong.stderr
+    assert "invalid choice" not in wrong.stderr
 
 
 def test_input_ending_early_writes_nothing(project: Path) -> None:
@@ -109,7 +180,12 @@ def test_new_keyword_asks_before_adding_a_near_duplicate(project: Path) -> None:
     assert kw is not None and kw.slug == "study-meetings" and kw.yomi == "ちょうないべんきょうかい"
     taken = casebook("new", "--keyword", "--label", "まったく新しい語", "--slug", "study-meetings", "--yomi", "あ",
                      "--group", "g", "--description", "d", cwd=project)  # fmt: skip
-    assert taken.returncode == 1 and "使われています" in taken.stderr
+    assert (
+        taken.returncode == 1
+        and "URL に使う英字の名前「study-meetings」は、ほかのキーワードが使っています" in taken.stderr
+    )
+    asked = casebook("new", "--keyword", "--label", "庁内ハッカソン", cwd=project, answers="\n")
+    assert "URL に使う英字の名前" in asked.stderr and "slug" not in asked.stderr
 
 
 def test_report_lists_rare_keywords_possible_duplicates_and_stale_records(project: Path) -> None:

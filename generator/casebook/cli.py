@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,17 +26,47 @@ from casebook.models import (
 from casebook.municipality import OrgKind
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "使い方: " if prefix is None else prefix)
+
+
+# argparse's own messages, in Japanese (the parts our users meet: missing, unknown and wrong values).
+_ERRORS = (
+    (re.compile(r"the following arguments are required: (.+)"), r"次の引数が必要です: \1"),
+    (re.compile(r"unrecognized arguments: (.+)"), r"知らない引数です: \1"),
+    (
+        re.compile(r"argument (\S+): invalid choice: '?(.+?)'? \(choose from (.+)\)"),
+        r"\1: 「\2」は選べません（選べるもの: \3）",
+    ),
+    (re.compile(r"argument (\S+): invalid (\w+) value: '(.+)'"), r"\1: 「\3」は使えない値です（\2）"),
+    (re.compile(r"argument (\S+): expected one argument"), r"\1: 値を 1 つ書いてください"),
+)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with Japanese usage errors and exit status 2."""
+    """argparse in Japanese (help, headings, usage errors) with exit status 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        add_help = kwargs.pop("add_help", True)
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False  # our own -h, with Japanese help
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "引数"
+        self._optionals.title = "オプション"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="この説明を表示して終わる")
 
     def error(self, message: str) -> NoReturn:
+        for pattern, japanese in _ERRORS:
+            message = pattern.sub(japanese, message)
         self.print_usage(sys.stderr)
         self.exit(2, f"casebook: 使い方の誤り: {message}\n`casebook --help` で使い方を確かめてください。\n")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="casebook", description="自治体デジタル人材育成の事例集（casebook）のツール")
-    parser.add_argument("--version", action="version", version=f"casebook {__version__}")
+    parser.add_argument("--version", action="version", version=f"casebook {__version__}", help="版を表示して終わる")
     sub = parser.add_subparsers(dest="command", metavar="コマンド", parser_class=_Parser)
     check = sub.add_parser("check", help="記録を検査する（エラーがあれば終了コード 1）")
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="検査するファイルかフォルダ（既定: cases）")
@@ -51,11 +82,17 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--title", help="事例のタイトル")
     new.add_argument("--category", help="カテゴリ（slug）")
     new.add_argument("--keywords", help="キーワード（読点・カンマ区切り）")
+    new.add_argument("--summary", help="取り組みの概要（300 字以内）")
+    new.add_argument("--period", help="取り組みを始めた時期（例: 令和5年度、R5.4）")
     new.add_argument("--source", help="出典資料の id（cases/sources.yaml）")
+    new.add_argument("--source-title", help="登録されていない出典の資料名（例: 五霞町デジタル人材育成プラン）")
+    new.add_argument("--source-publisher", help="登録されていない出典の発行者（例: 五霞町）")
+    new.add_argument("--source-date", help="登録されていない出典の日付")
+    new.add_argument("--source-url", help="登録されていない出典の URL")
     new.add_argument("--page", type=int, help="出典のページ")
     new.add_argument("--id", help="記録の ID（ファイル名。既定は団体コード）")
     new.add_argument("--label", help="（--keyword）表示名")
-    new.add_argument("--slug", help="（--keyword）URL 用の半角英字")
+    new.add_argument("--slug", help="（--keyword）URL に使う英字の名前（例: one-person-it）")
     new.add_argument("--yomi", help="（--keyword）読み（ひらがな）")
     new.add_argument("--group", help="（--keyword）分類")
     new.add_argument("--description", help="（--keyword）説明")

@@ -187,11 +187,18 @@ def check_digit(first_five: str) -> int:
     return (11 - s % 11) % 10
 
 
+def completed_code(code: str) -> str | None:
+    """The 6-digit code of a 5-digit one (its check digit added), or None when `code` is not 5 digits."""
+    if len(code) == 5 and code.isascii() and code.isdigit() and 1 <= int(code[:2]) <= 47:
+        return code + str(check_digit(code))
+    return None
+
+
 def code_problem(code: str) -> str | None:
     """Why `code` is not a valid 6-digit 団体コード, or None."""
-    if len(code) == 5 and code.isascii() and code.isdigit() and 1 <= int(code[:2]) <= 47:
+    if full := completed_code(code):
         # The check digit is often left off in lists people copy from: offer the full code.
-        return f"団体コード「{code}」は 5 桁です（6 桁目の検査数字を付けると「{code}{check_digit(code)}」）"
+        return f"団体コード「{code}」は 5 桁です（6 桁目の検査数字を付けると「{full}」）"
     if len(code) != 6 or not code.isascii() or not code.isdigit():
         return f"団体コード「{code}」は 6 桁の半角数字でなければなりません"
     pref = int(code[:2])
