@@ -138,7 +138,7 @@ def test_what_new_leaves_to_write_is_marked_and_check_refuses_it(project: Path) 
         "new", "--org", "試験村", "--code", code, "--kind", "村", "--title", "勉強会", "--category", "practical-training",
         "--keywords", "", "--summary", "", "--period", "", "--source", "guidebook", cwd=project, answers="\n\n",
     )  # fmt: skip
-    assert result.returncode == 1
+    assert result.returncode == 0  # what is left to write is the next step, not a failure
     written = project / "cases" / "municipal" / f"{code}.yaml"
     assert written.exists()  # the scaffold stays, to be filled in
     problems = [d.format() for d in check([written], cwd=project).errors]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from casebook.dates import parse_date
 from casebook.index import build_index
-from casebook.models import Case
+from casebook.models import PLACEHOLDER, Case
 from casebook.municipality import OrgKind, code_problem, completed_code, default_kind, kind_problem
 from casebook.scaffold import (
     CaseDraft,
@@ -42,6 +42,14 @@ def _ask(question: str, default: str | None = None) -> str:
     return answer or (default or "")
 
 
+def _optional(question: str) -> str:
+    """An answer that may be left out: when the piped answers have run out, it is (scripts give options)."""
+    try:
+        return _ask(question, "")
+    except EOFError:
+        return ""
+
+
 def _load(root: Path) -> Corpus | None:
     corpus = check([root])
     if corpus.errors:
@@ -66,12 +74,14 @@ def new_case(args: argparse.Namespace) -> int:
     title = _required(args.title, "事例のタイトル", "タイトル")
     category = _ask_category(args.category, tax)
     keywords = _keywords(args.keywords, corpus)
-    summary = args.summary if args.summary is not None else _ask("取り組みの概要（300 字以内。あとで書くなら空欄）", "")
+    summary = (
+        args.summary if args.summary is not None else _optional("取り組みの概要（300 字以内。あとで書くなら空欄）")
+    )
     period = _ask_date(args.period, "取り組みを始めた時期（例: 令和5年度、R5.4。なければ空欄）")
     source = _ask_source(args, tax)
     page_text = str(args.page) if args.page else _ask("出典のページ（なければ空欄）", "")
     page = int(page_text) if page_text.isdigit() else None
-    section = None if page or args.page else _ask("資料の節や見出し（なければ空欄）", "") or None
+    section = None if page or args.page else _optional("資料の節や見出し（なければ空欄）") or None
     ident = args.id or suggest_id(code, set(corpus.entries))
     if not ident or ident in corpus.entries:
         return _taken(ident)
@@ -87,7 +97,8 @@ def new_case(args: argparse.Namespace) -> int:
         print(d.format(), file=sys.stderr)
     todo = "。上の行の「（ここに…）」を書き換えると検査に通ります" if after.errors else "。ほかの項目も書き足せます"
     print(f"casebook new: {target.as_posix()} を作りました{todo}。", file=sys.stderr)
-    return 1 if after.errors else 0
+    # What is left to write is the contributor's next step, not a failure; anything else is.
+    return 0 if all(PLACEHOLDER.search(d.message) for d in after.errors) else 1
 
 
 def _taken(ident: str) -> int:
@@ -146,7 +157,7 @@ def _ask_category(given: str | None, tax: Taxonomy) -> str:
 
 def _ask_date(given: str | None, question: str) -> str | None:
     """One date as check reads it (和暦 too), or None; a period or a typo is explained and asked again."""
-    text = given if given is not None else _ask(question, "")
+    text = given if given is not None else _optional(question)
     while text:
         try:
             parse_date(text)

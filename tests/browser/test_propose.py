@@ -21,7 +21,7 @@ from casebook.dates import parse_date
 from casebook.municipality import OrgKind, check_digit, code_problem, kind_problem
 from casebook.taxonomy import normalize_key
 from casebook.validate import _unknown_keyword, check
-from sitecheck import ROOT, build, copy_project, serve
+from sitecheck import ROOT, build, copy_project, cut_off, serve
 
 pytestmark = pytest.mark.browser
 
@@ -54,16 +54,7 @@ def base(site: Path) -> Iterator[str]:
 def page(browser: Any, base: str) -> Iterator[Any]:
     """A fresh browser profile (no draft) on the propose page, with the outside world cut off."""
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
-    outside: list[str] = []
-
-    def gate(route: Any) -> None:
-        if route.request.url.startswith(base.rstrip("/")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.fulfill(status=200, body="forge")  # a forge page opened by the button, never the site itself
-
-    context.route("**/*", gate)
+    cut_off(context, base, stand_in="forge")  # the forge's page a button opens
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda e: errors.append(str(e)))
@@ -292,17 +283,8 @@ def test_send_instructions_download_and_copy_work_without_a_forge(page: Any, tmp
 
 
 def test_the_page_works_with_no_network(browser: Any, base: str) -> None:
-    context = browser.new_context(offline=False)
-    attempted: list[str] = []
-
-    def gate(route: Any) -> None:
-        if route.request.url.startswith(base.rstrip("/")):
-            route.continue_()
-        else:
-            attempted.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", gate)
+    context = browser.new_context()
+    attempted = cut_off(context, base)
     tab = context.new_page()
     tab.goto(base + "propose/")
     fill_a_town_case(tab)
