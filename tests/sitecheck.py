@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import unquote, urldefrag, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,6 +159,27 @@ def serve(folder: Path, prefix: str = "/") -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def cut_off(context: Any, origin: str, stand_in: str | None = None) -> list[str]:
+    """Let a browser context reach only the site's own origin; every other address it asks for is listed.
+
+    Outside requests fail, or with `stand_in` get that body (a forge page a button opens in a new tab).
+    """
+    outside: list[str] = []
+
+    def gate(route: Any) -> None:
+        if route.request.url.startswith(origin.rstrip("/")):
+            route.continue_()
+            return
+        outside.append(route.request.url)
+        if stand_in is None:
+            route.abort()
+        else:
+            route.fulfill(status=200, body=stand_in)
+
+    context.route("**/*", gate)
+    return outside
 
 
 def page_types() -> list[str]:

@@ -133,7 +133,7 @@ def test_licence_files_exist_and_ship_with_the_package() -> None:
 def _footer(repository: str = "") -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([THEME, MATERIAL]), autoescape=False)
     env.filters["url"] = lambda value: "../../" + value  # MkDocs makes site paths relative to the page
-    config: dict[str, Any] = {"copyright": None, "extra": {"repository": repository}}
+    config: dict[str, Any] = {"copyright": None, "repo_url": repository}
     return env.get_template("partials/copyright.html").render(config=config)
 
 

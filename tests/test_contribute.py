@@ -45,7 +45,7 @@ def test_new_with_options_writes_a_file_that_passes_check(project: Path) -> None
     result = casebook(
         "new", "--org", "試験村", "--code", code, "--kind", "村", "--title", "若手職員の勉強会",
         "--category", "practical-training", "--keywords", "OJT, グループウェア", "--source", "guidebook", "--page", "4",
-        cwd=project,
+        "--summary", "若手職員が週に一度集まり、業務の道具の使い方を教え合う。", "--period", "", cwd=project,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     written = project / "cases" / "municipal" / f"{code}.yaml"
@@ -73,6 +73,8 @@ def test_new_interactively_with_answers_piped_in(project: Path) -> None:
         "OJT職場訓練, DXアドバイザ",  # キーワード（どちらも未登録 → 候補から選ぶ）
         "1",               # 「OJT職場訓練」の候補 1
         "DXアドバイザーの活用",  # 「DXアドバイザ」は名前で答える
+        "若手職員が月に一度集まり、業務の困りごとを持ち寄って解き方を探す。",  # 概要
+        "",                # 時期（なし）
         "guidebook",       # 出典
         "8",               # ページ
     ]) + "\n"  # fmt: skip
@@ -85,6 +87,75 @@ def test_new_interactively_with_answers_piped_in(project: Path) -> None:
     assert data["keywords"] == ["OJT(職場内訓練)", "DXアドバイザーの活用"]
     assert data["sources"] == [{"document": "guidebook", "page": 8}]
     assert check([written], cwd=project).diagnostics == []
+
+
+def test_new_for_a_towns_own_case_with_its_own_source(project: Path) -> None:
+    code = village_code()
+    answers = "\n".join([
+        "試験村",                   # 団体名
+        code[:5],                  # 5 桁だけ → 検査数字を示す
+        "",                        # 示された 6 桁をそのまま使う（Enter）
+        "一般市",                   # 村のコードに合わない区分 → 平易な言葉で説明
+        "村",                      # 団体区分
+        "若手の勉強会",              # タイトル
+        "2",                       # カテゴリ
+        "ふるさと納税, OJT",         # 候補のない未登録語と、別名
+        "",                        # 「ふるさと納税」は外す
+        "若手職員が月に一度集まり、業務の困りごとを持ち寄って解き方を探す。",  # 概要
+        "令和5年度〜令和6年度",       # 時期: 期間 → ヒントつきでもう一度
+        "令和5年度",                 # 時期
+        "0",                       # 出典: 登録されていない資料
+        "試験村DX推進計画",           # 資料名
+        "試験村",                   # 発行者
+        "https://www.vill.example.lg.jp/dx/plan.pdf",  # 日付か URL
+        "",                        # ページなし
+        "",                        # 節なし（URL があるので要らない）
+    ]) + "\n"  # fmt: skip
+    result = casebook("new", cwd=project, answers=answers)
+    assert result.returncode == 0, result.stderr
+    err = result.stderr
+    assert f"団体コード「{code[:5]}」は 5 桁です（6 桁目の検査数字を付けると「{code}」）" in err
+    assert f"団体コード「{code}」は町か村のコードなので、団体区分「一般市」とは合いません" in err
+    assert (
+        "「ふるさと納税」に似た登録済みのキーワードはありません。新しいキーワードは `casebook new --keyword` で登録できます"
+        in err
+    )
+    assert "候補: " not in err.split("ふるさと納税", 1)[1].split("\n", 1)[0]  # no empty list of candidates
+    assert "は期間です。日付は 1 つだけ書けます（始まりの「令和5年度」を書き" in err
+    written = project / "cases" / "municipal" / f"{code}.yaml"
+    assert check([written], cwd=project).diagnostics == []
+    data = yaml.safe_load(written.read_text(encoding="utf-8"))
+    assert data["organization"]["kind"] == "村" and data["keywords"] == ["OJT(職場内訓練)"]
+    assert data["timeline"] == [{"date": "令和5年度", "event": "取り組みを始めた"}]
+    assert data["sources"] == [
+        {"title": "試験村DX推進計画", "publisher": "試験村", "url": "https://www.vill.example.lg.jp/dx/plan.pdf"}
+    ]
+
+
+def test_what_new_leaves_to_write_is_marked_and_check_refuses_it(project: Path) -> None:
+    code = village_code()
+    result = casebook(
+        "new", "--org", "試験村", "--code", code, "--kind", "村", "--title", "勉強会", "--category", "practical-training",
+        "--keywords", "", "--summary", "", "--period", "", "--source", "guidebook", cwd=project, answers="\n\n",
+    )  # fmt: skip
+    assert result.returncode == 0  # what is left to write is the next step, not a failure
+    written = project / "cases" / "municipal" / f"{code}.yaml"
+    assert written.exists()  # the scaffold stays, to be filled in
+    problems = [d.format() for d in check([written], cwd=project).errors]
+    assert [p.split(": ", 2)[1] for p in problems] == ["summary", "sources[0].section"]
+    assert all("書きかけの「（ここに" in p for p in problems)
+    assert "書き換えると検査に通ります" in result.stderr
+
+
+def test_help_and_usage_errors_are_japanese() -> None:
+    for args in (["--help"], ["new", "--help"], ["from-issue", "--help"]):
+        shown = casebook(*args, cwd=ROOT)
+        assert shown.returncode == 0
+        assert shown.stdout.startswith("使い方: casebook") and "オプション:" in shown.stdout
+        assert not re.search(r"usage:|options:|positional arguments|show this help", shown.stdout)
+    wrong = casebook("new", "--kind", "市", cwd=ROOT)
+    assert wrong.returncode == 2 and "--kind に '市' は使えません（使えるもの: " in wrong.stderr
+    assert "invalid choice" not in wrong.stderr
 
 
 def test_input_ending_early_writes_nothing(project: Path) -> None:
@@ -109,7 +180,12 @@ def test_new_keyword_asks_before_adding_a_near_duplicate(project: Path) -> None:
     assert kw is not None and kw.slug == "study-meetings" and kw.yomi == "ちょうないべんきょうかい"
     taken = casebook("new", "--keyword", "--label", "まったく新しい語", "--slug", "study-meetings", "--yomi", "あ",
                      "--group", "g", "--description", "d", cwd=project)  # fmt: skip
-    assert taken.returncode == 1 and "使われています" in taken.stderr
+    assert (
+        taken.returncode == 1
+        and "URL に使う英字の名前「study-meetings」は、ほかのキーワードが使っています" in taken.stderr
+    )
+    asked = casebook("new", "--keyword", "--label", "庁内ハッカソン", cwd=project, answers="\n")
+    assert "URL に使う英字の名前" in asked.stderr and "slug" not in asked.stderr
 
 
 def test_report_lists_rare_keywords_possible_duplicates_and_stale_records(project: Path) -> None:
@@ -171,3 +247,109 @@ def test_new_refuses_an_id_that_is_not_a_slug(
     assert result.stderr.startswith(f"casebook new: --id {ident}: ") and "Traceback" not in result.stderr
     assert sorted(project.rglob("*")) == before
     assert list(elsewhere.iterdir()) == []
+
+
+# --- casebook from-issue: GitHub issue-form bodies → checked records ---------------------------------
+
+BODIES = ROOT / "tests" / "from_issue"
+FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "case.yml"
+
+
+def test_the_issue_form_and_the_converter_agree_on_every_heading_and_option() -> None:
+    from casebook.issue import FIELDS, REQUIRED
+    from casebook.municipality import OrgKind
+
+    form = yaml.safe_load(FORM.read_text(encoding="utf-8"))
+    fields = {b["attributes"]["label"]: b for b in form["body"] if b["type"] != "markdown"}
+    assert set(fields) == set(FIELDS)  # GitHub writes each label as a `### 見出し`
+    assert {label for label, b in fields.items() if b.get("validations", {}).get("required")} == set(REQUIRED)
+    categories = yaml.safe_load((ROOT / "cases" / "categories.yaml").read_text(encoding="utf-8"))["categories"]
+    assert fields["カテゴリ"]["attributes"]["options"] == [c["label"] for c in categories]
+    assert fields["団体区分"]["attributes"]["options"] == [k.value for k in OrgKind]
+
+
+def test_from_issue_turns_a_complete_answer_into_a_record_that_passes_check(project: Path) -> None:
+    result = casebook("from-issue", str(BODIES / "complete.md"), "--number", "15", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = project / result.stdout.strip()
+    assert written == project / "cases" / "municipal" / "085421.yaml"
+    text = written.read_text(encoding="utf-8")
+    assert '  code: "085421"' in text and "イシュー #15" in text
+    assert check([written], cwd=project).diagnostics == []
+    data = yaml.safe_load(text)
+    assert data["organization"] == {"name": "五霞町", "prefecture": "茨城県", "code": "085421", "kind": "町",
+                                    "population": {"value": 8000, "approximate": True, "as_of": "令和6年1月1日"}}  # fmt: skip
+    assert data["category"] == "practical-training"
+    assert data["keywords"] == ["OJT(職場内訓練)", "グループウェア"]  # an alias becomes the registered label
+    assert data["challenges"] == ["no-time-for-training"]
+    assert data["initiatives"][0] == {
+        "heading": "持ち回りの勉強会",
+        "points": ["毎週木曜の昼休みに 30 分", "講師は若手が交代で務める"],
+    }
+    assert data["summary"].count("\n") == 1
+    assert data["interview"] == {
+        "difficulty": "日程が合わず、昼休みに短く開く形に落ち着いた。"
+    }  # unanswered ones left out
+    assert data["timeline"] == [{"date": "令和5年度", "event": "取り組みを始めた"}]
+    assert data["sources"] == [{"title": "五霞町デジタル人材育成プラン", "publisher": "五霞町", "date": "R5.4",
+                                "url": "https://www.town.goka.lg.jp/plan.pdf"}]  # fmt: skip
+
+
+def test_from_issue_leaves_out_empty_optional_answers(project: Path) -> None:
+    result = casebook("from-issue", str(BODIES / "minimal.md"), cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = project / result.stdout.strip()
+    assert check([written], cwd=project).diagnostics == []
+    data = yaml.safe_load(written.read_text(encoding="utf-8"))
+    assert data["organization"] == {"name": "松本市", "prefecture": "長野県", "code": "202029", "kind": "一般市"}
+    assert data["keywords"] == [] and data["challenges"] == []
+    assert not {"interview", "timeline", "initiatives", "outcomes"} & set(data)
+    assert data["sources"] == [{"title": "松本市DX推進計画", "publisher": "松本市", "page": 12}]
+    assert "_No response_" not in written.read_text(encoding="utf-8")
+
+
+def test_from_issue_reads_full_width_characters_extra_spaces_and_crlf(project: Path) -> None:
+    assert b"\r\n" in (BODIES / "messy.md").read_bytes()
+    result = casebook("from-issue", str(BODIES / "messy.md"), "--id", "goka-survey", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = project / "cases" / "municipal" / "goka-survey.yaml"
+    assert check([written], cwd=project).diagnostics == []
+    data = yaml.safe_load(written.read_text(encoding="utf-8"))
+    assert data["title"] == "職員アンケートで到達レベルを決める"
+    assert data["organization"]["name"] == "五霞町" and data["organization"]["code"] == "085421"
+    assert data["organization"]["population"] == {"value": 8000}
+    assert data["summary"] == "職員アンケートの結果から、職務ごとの到達レベルを決めた。"
+    assert data["keywords"] == ["OJT(職場内訓練)", "定期アンケート", "グループウェア"]
+    assert data["challenges"] == ["no-time-for-training", "one-person-it"]
+    assert data["timeline"][0]["date"] == "R5.4"
+    assert data["sources"][0]["page"] == 7
+
+
+def test_from_issue_reports_every_problem_at_the_issues_lines_and_writes_nothing(project: Path) -> None:
+    before = sorted(p.name for p in (project / "cases" / "municipal").iterdir())
+    result = casebook("from-issue", str(BODIES / "broken.md"), cwd=project)
+    assert result.returncode == 1
+    body = (BODIES / "broken.md").read_text(encoding="utf-8").split("\n")
+    lines = result.stdout.strip().split("\n")
+    where = {line.split(": ", 2)[1]: int(line.split(":")[1]) for line in lines}
+    assert list(where) == ["団体コード", "人口", "キーワード", "課題", "時期", "出典のページ"]
+    for label, number in where.items():
+        assert body[number - 1].strip() and body[number - 3] == f"### {label}"  # the answer under its heading
+    assert "検査数字が合いません（08542 なら末尾は 1）" in lines[0]
+    assert "未登録のキーワード「OJT職場訓練」 — 候補: OJT(職場内訓練)" in lines[2]
+    assert "未登録の課題「人事異動でノウハウが途切れる」 — 候補: 人事異動で知識と経験が生かされない" in lines[3]
+    assert "は期間です" in lines[4]
+    assert sorted(p.name for p in (project / "cases" / "municipal").iterdir()) == before
+    assert "Traceback" not in result.stderr
+
+
+def test_from_issue_names_missing_answers_of_a_body_not_from_the_form(project: Path, tmp_path: Path) -> None:
+    body = tmp_path / "old.md"
+    body.write_text("### 団体名\n\n茨城県五霞町\n\n### 取り組みの名前・タイトル\n\n勉強会\n", encoding="utf-8")
+    result = casebook("from-issue", str(body), cwd=project)
+    assert result.returncode == 1
+    assert (
+        f"{body}:1:1: 団体コード: 必須項目「団体コード」がありません — イシューを編集して書き足してください"
+        in result.stdout
+    )
+    assert "タイトル: 必須項目「タイトル」がありません" in result.stdout

@@ -66,13 +66,18 @@ def test_nav_stays_short(site: Path) -> None:
 
 
 def test_edit_link_points_at_the_yaml(tmp_path: Path) -> None:
+    # MkDocs' own repo_url and edit_uri (which points at docs/) decide the editor; the record's YAML is edited.
     project = copy_project(tmp_path / "p")
-    result = build(project, tmp_path / "out", env={"CASEBOOK_EDIT_BASE_URL": "https://example.invalid/edit/main/"})
+    result = build(project, tmp_path / "out", env={"CASEBOOK_REPO_URL": "https://example.invalid/town/casebook"})
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "out" / "cases" / "goka" / "index.html").read_text(encoding="utf-8")
-    assert 'href="https://example.invalid/edit/main/cases/municipal/goka.yaml"' in html
+    assert 'href="https://example.invalid/town/casebook/edit/main/cases/municipal/goka.yaml"' in html
+    assert "<span>この事例を編集</span>" in html and "<span>事例を提案する</span>" in html
+    about = (tmp_path / "out" / "about" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://example.invalid/town/casebook/edit/main/docs/about.md"' in about
     keyword_page = (tmp_path / "out" / "keywords" / "ojt" / "index.html").read_text(encoding="utf-8")
-    assert "example.invalid/edit" not in keyword_page
+    assert "example.invalid/town/casebook/edit" not in keyword_page
+    assert 'data-md-component="source"' not in html  # Material would ask the forge's API from every page
 
 
 def test_hostile_record_renders_as_text(tmp_path: Path) -> None:

@@ -39,8 +39,24 @@ _ARGPARSE_MESSAGES = (
 """argparse's English errors in Japanese (its help headings stay as Python writes them)."""
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "使い方: " if prefix is None else prefix)
+
+
+# argparse's own messages, in Japanese (the parts our users meet: missing, unknown and wrong values).
 class _Parser(argparse.ArgumentParser):
-    """argparse with Japanese usage errors and exit status 2."""
+    """argparse in Japanese (help, headings, usage errors) with exit status 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        add_help = kwargs.pop("add_help", True)
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False  # our own -h, with Japanese help
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "引数"
+        self._optionals.title = "オプション"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="この説明を表示して終わる")
 
     def error(self, message: str) -> NoReturn:
         for english, japanese in _ARGPARSE_MESSAGES:
@@ -53,7 +69,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="casebook", description="自治体デジタル人材育成の事例集（casebook）のツール")
-    parser.add_argument("--version", action="version", version=f"casebook {__version__}")
+    parser.add_argument("--version", action="version", version=f"casebook {__version__}", help="版を表示して終わる")
     sub = parser.add_subparsers(dest="command", metavar="コマンド", parser_class=_Parser)
     check = sub.add_parser("check", help="記録を検査する（エラーがあれば終了コード 1）")
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="検査するファイルかフォルダ（既定: cases）")
@@ -70,16 +86,27 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--title", help="事例のタイトル")
     new.add_argument("--category", help="カテゴリ（slug）")
     new.add_argument("--keywords", help="キーワード（読点・カンマ区切り）")
+    new.add_argument("--summary", help="取り組みの概要（300 字以内）")
+    new.add_argument("--period", help="取り組みを始めた時期（例: 令和5年度、R5.4）")
     new.add_argument("--source", help="出典資料の id（cases/sources.yaml）")
+    new.add_argument("--source-title", help="登録されていない出典の資料名（例: 五霞町デジタル人材育成プラン）")
+    new.add_argument("--source-publisher", help="登録されていない出典の発行者（例: 五霞町）")
+    new.add_argument("--source-date", help="登録されていない出典の日付")
+    new.add_argument("--source-url", help="登録されていない出典の URL")
     new.add_argument("--page", type=int, help="出典のページ")
     new.add_argument("--id", help="記録の ID（ファイル名。既定は団体コード）")
     new.add_argument("--label", help="（--keyword）表示名")
-    new.add_argument("--slug", help="（--keyword）URL 用の半角英字")
+    new.add_argument("--slug", help="（--keyword）URL に使う英字の名前（例: one-person-it）")
     new.add_argument("--yomi", help="（--keyword）読み（ひらがな）")
     new.add_argument("--group", help="（--keyword）分類")
     new.add_argument("--description", help="（--keyword）説明")
     new.add_argument("--aliases", help="（--keyword）表記ゆれ（カンマ区切り）")
     new.add_argument("--yes", action="store_true", help="（--keyword）似たキーワードがあっても確認せずに追加する")
+    issue = sub.add_parser("from-issue", help="「事例を提案する」イシューの本文から記録のファイルを作る（検査つき）")
+    issue.add_argument("body", type=Path, metavar="本文", help="イシューの本文を保存したファイル（- なら標準入力）")
+    issue.add_argument("--root", type=Path, default=Path("cases"), help="知識ベースのフォルダ（既定: cases）")
+    issue.add_argument("--id", help="記録の ID（ファイル名。既定は団体コード）")
+    issue.add_argument("--number", type=int, help="イシューの番号（記録の先頭の注記に書きます）")
     report = sub.add_parser(
         "report", help="査読の手がかりを一覧にする（使われていないキーワード、重複の疑い、古い記録）"
     )
@@ -129,6 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _package(args.site, args.out)
     if args.command == "export":
         return _export(args.root, args.out)
+    if args.command == "from-issue":
+        from casebook.issue import run
+
+        return run(args.body, args.root, args.id, args.number)
     if args.command == "report":
         from casebook.contribute import report
 

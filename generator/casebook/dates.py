@@ -146,6 +146,10 @@ def _parse_text(value: str) -> PartialDate:
         date = _checked(year, month, day, fiscal, value)
         _check_in_era(date, name, n, start, value)
         return date
+    if first := _range_start(text):
+        raise ValueError(
+            f"「{value}」は期間です。日付は 1 つだけ書けます（始まりの「{first}」を書き、期間は出来事の文に書いてください）"
+        )
     raise ValueError(f"「{value}」は日付として読めません（{ACCEPTED_FORMS}）")
 
 
@@ -155,6 +159,22 @@ _ABSENT = -1
 
 def _part(digits: str | None) -> int:
     return _ABSENT if digits is None else int(digits)
+
+
+_RANGE = re.compile("[〜~]|から")
+
+
+def _range_start(text: str) -> str | None:
+    """The first date of a period (令和5年度〜令和6年度), which one date cannot hold; None for anything else."""
+    parts = [p.removesuffix("まで") for p in _RANGE.split(text)]
+    if len(parts) != 2 or not all(parts):
+        return None
+    try:
+        for part in parts:
+            _parse_text(part)
+    except ValueError:
+        return None
+    return parts[0]
 
 
 def _checked(year: int, month: int, day: int, fiscal: bool, raw: object) -> PartialDate:

@@ -73,7 +73,9 @@ def flat_row(ident: str, case: Case, labels: dict[str, str]) -> dict[str, str]:
     """A case as one row of text cells (keywords as their display labels)."""
     org = case.organization
     sources = "; ".join(
-        f"{s.document} p.{s.page}" + (f"-{s.page_end}" if s.page_end else "") if s.page else f"{s.document} {s.section}"
+        f"{s.document or s.title} p.{s.page}" + (f"-{s.page_end}" if s.page_end else "")
+        if s.page
+        else f"{s.document or s.title} {s.section or s.url}"
         for s in case.sources
     )
     return {

@@ -187,8 +187,18 @@ def check_digit(first_five: str) -> int:
     return (11 - s % 11) % 10
 
 
+def completed_code(code: str) -> str | None:
+    """The 6-digit code of a 5-digit one (its check digit added), or None when `code` is not 5 digits."""
+    if len(code) == 5 and code.isascii() and code.isdigit() and 1 <= int(code[:2]) <= 47:
+        return code + str(check_digit(code))
+    return None
+
+
 def code_problem(code: str) -> str | None:
     """Why `code` is not a valid 6-digit 団体コード, or None."""
+    if full := completed_code(code):
+        # The check digit is often left off in lists people copy from: offer the full code.
+        return f"団体コード「{code}」は 5 桁です（6 桁目の検査数字を付けると「{full}」）"
     if len(code) != 6 or not code.isascii() or not code.isdigit():
         return f"団体コード「{code}」は 6 桁の半角数字でなければなりません"
     pref = int(code[:2])
@@ -220,7 +230,34 @@ def kind_problem(code: str, kind: OrgKind) -> str | None:
         ok = 200 <= part <= 299
     if ok:
         return None
-    return f"団体区分「{kind.value}」は団体コード「{code}」の番号帯（{code[2:5]}）と合いません"
+    return (
+        f"団体コード「{code}」は{code_kind_words(code)}のコードなので、団体区分「{kind.value}」とは合いません"
+        f"（コードの 3〜5 桁目「{code[2:5]}」で決まります）"
+    )
+
+
+def default_kind(code: str) -> OrgKind:
+    """The 団体区分 a valid code most likely has (a city may be 中核市 or 施行時特例市: ask when it matters)."""
+    part = int(code[2:5])
+    if part == 0:
+        return OrgKind.PREFECTURE
+    if part < 200:
+        return OrgKind.DESIGNATED_CITY
+    return OrgKind.CITY if part < 300 else OrgKind.TOWN
+
+
+def code_kind_words(code: str) -> str:
+    """Which kind of body a code's number range belongs to, in plain words."""
+    part = int(code[2:5])
+    if part == 0:
+        return "都道府県"
+    if code[:2] == "13" and 101 <= part <= 123:
+        return "東京23区（特別区）"
+    if 100 <= part <= 199:
+        return "政令指定都市（またはその区）"
+    if 200 <= part <= 299:
+        return "市"
+    return "町か村" if part >= 300 else "どの団体区分にも当たらない番号"
 
 
 def region_of(prefecture: str) -> tuple[str, str]:

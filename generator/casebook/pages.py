@@ -354,6 +354,7 @@ def _reference_pages(index: SiteIndex) -> Iterator[PageSpec]:
     yield _fixed("programs", "programs_index.md.j2")
     for pv in index.programs:
         yield from paged("program", pv.id, "program.md.j2", pv.cases, _listing(pv=pv), source=pv.path)
+    yield _fixed("propose", "propose.md.j2", kinds=[k.value for k in OrgKind], questions=INTERVIEW_QUESTIONS)
 
 
 def _pictures(index: SiteIndex, keywords: list[tuple[KeywordView, int]]) -> dict[str, Markup]:

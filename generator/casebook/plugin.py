@@ -37,8 +37,10 @@ from casebook.live import Catchup, LiveSite, Update, error_page, failure, gate
 from casebook.markup import ANCHOR_ID, to_html
 from casebook.outputs import mark_site, stale_scratch
 from casebook.pipeline import make_site
+from casebook.propose import Contribution, forge_of
 from casebook.publish import check_site_url
 from casebook.render import render_assets, render_processes
+from casebook.routes import relative, resolve, url_for
 from casebook.search import SearchIndexError, SiteIndexer, index_site
 from casebook.validate import Corpus
 
@@ -47,8 +49,9 @@ PACKAGE = Path(__file__).resolve().parent
 SERVE_SCRATCH = re.compile(r"casebook-serve-(?P<pid>\d+)-.+")
 """`mkdocs serve`'s folder for rebuild requests, named after its process so a later serve can clean up."""
 STYLESHEET = "assets/casebook.css"
+STYLESHEETS = (STYLESHEET, "assets/propose.css")
 SCRIPT = "assets/casebook.js"
-SCRIPTS = (SCRIPT, "assets/choose.js")
+SCRIPTS = (SCRIPT, "assets/choose.js", "assets/propose.js")
 
 
 class CasebookConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -57,8 +60,8 @@ class CasebookConfig(base.Config):  # type: ignore[no-untyped-call]
     cases_dir = c.Type(str, default="cases")
     """Folder of the records, relative to mkdocs.yml."""
 
-    edit_base_url = c.Type(str, default="")
-    """Prefix of edit links; the record's path (e.g. `cases/municipal/goka.yaml`) is appended."""
+    send_instructions = c.Type(str, default="")
+    """「送り方」 on the propose page: how this organisation takes a finished record (e.g. "… にメールで")."""
 
     search = c.Type(bool, default=True)
     """Index the built site with Pagefind after each build."""
@@ -84,6 +87,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         """What every request is answered with while the site cannot be built (serve only)."""
         self._gated = False
         self._broken = False
+        self._contribution = Contribution()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether we serve (and dirty-rebuild) or build once."""
@@ -101,8 +105,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 config.site_url = check_site_url(config.site_url)
             except ValueError as exc:
                 raise PluginError(f"site_url「{config.site_url}」: {exc}（mkdocs.yml か CASEBOOK_SITE_URL）") from None
-        if STYLESHEET not in config.extra_css:
-            config.extra_css.insert(0, STYLESHEET)
+        for at, stylesheet in enumerate(STYLESHEETS):
+            if stylesheet not in config.extra_css:
+                config.extra_css.insert(at, stylesheet)
+        # Edit links and the propose form use MkDocs' own repo_url and edit_uri (which points at docs/).
+        docs = Path(config.docs_dir).resolve()
+        docs_dir = docs.relative_to(self._root).as_posix() if docs.is_relative_to(self._root) else docs.name
+        forge = forge_of(config.repo_url, config.edit_uri, docs_dir)
+        if not config.repo_url:
+            config.edit_uri = None  # mkdocs.yml names the branch; without a repository there is nothing to edit
+        self._contribution = Contribution(forge, self.config.send_instructions, self.config.cases_dir)
         for script in SCRIPTS:
             if script not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(script)
@@ -132,7 +144,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             return files
         if not errors:
             self._corpus = corpus
-        for path, text in render_assets(index, config.site_url or "", config.site_name).items():
+        for path, text in render_assets(index, config.site_url or "", config.site_name, self._contribution).items():
             files.append(File.generated(config, path, content=text))
         self._sources = {}
         self._generated = set(pages)
@@ -149,7 +161,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             files.append(generated)
             if page.source:
                 self._sources[path] = page.source
-        for asset in (STYLESHEET, *SCRIPTS):
+        for asset in (*STYLESHEETS, *SCRIPTS):
             files.append(File.generated(config, asset, abs_src_path=str(PACKAGE / asset)))
         if self.config.search and not self._serving:
             # Pagefind indexes each page as MkDocs writes it, on the other core, instead of after.
@@ -191,15 +203,22 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        """Point the edit button of a record's page at its YAML file."""
+        """Point the edit button of a record's page at its YAML file, and label it (see theme/partials/actions.html)."""
         if page.canonical_url:
             # Material prints it into <link rel="canonical"> unescaped; the sitemap's `|e` keeps Markup as is.
             page.canonical_url = escape(page.canonical_url)
         source = self._sources.get(page.file.src_uri)
-        if source and self.config.edit_base_url:
-            page.edit_url = self.config.edit_base_url + source
+        forge = self._contribution.forge
+        if source and forge is not None:
+            page.edit_url = forge.edit_url(source)
         elif page.file.generated_by:
             page.edit_url = None
+        route = resolve(page.url)
+        if route is not None and route.kind == "case":
+            page.meta["edit_label"] = "この事例を編集"
+            page.meta["propose_url"] = relative(url_for("propose"), page.url)
+        elif source:
+            page.meta["edit_label"] = "この記録を編集"
         return context
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:

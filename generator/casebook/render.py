@@ -27,6 +27,7 @@ from casebook.index import FREQUENT, INITIATIVE_KINDS, CaseView, SiteIndex
 from casebook.models import Event, Interview
 from casebook.municipality import PREFECTURE_SLUGS, PREFECTURES
 from casebook.pages import INTERVIEW_QUESTIONS, PageSpec, page_list, spread
+from casebook.propose import Contribution, form_data
 from casebook.routes import relative, search_url, url_for
 from casebook.search import search_vocabulary
 
@@ -236,12 +237,16 @@ def _render_part(index: SiteIndex, specs: list[PageSpec], send: Connection) -> N
     send.close()
 
 
-def render_assets(index: SiteIndex, site_url: str = "", site_name: str = "casebook") -> dict[str, str]:
-    """Non-page files the site needs (search vocabulary, Atom feed), keyed by their path in the site."""
+def render_assets(
+    index: SiteIndex, site_url: str = "", site_name: str = "casebook", contribution: Contribution | None = None
+) -> dict[str, str]:
+    """Non-page files the site needs (search vocabulary, Atom feed, the propose form's data), by path in the site."""
     vocabulary = search_vocabulary(index)
+    proposal = form_data(index, contribution or Contribution())
     return {
         SEARCH_TERMS: json.dumps(vocabulary, ensure_ascii=False, separators=(",", ":")),
         FEED_PATH: atom_feed(index, site_url, site_name),
+        url_for("proposal"): json.dumps(proposal, ensure_ascii=False, separators=(",", ":")),
     }
 
 

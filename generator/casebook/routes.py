@@ -35,6 +35,7 @@ ROUTES: Final[dict[str, str]] = {
     "overview": "overview/",
     "frameworks": "frameworks/",
     "programs": "programs/",
+    "propose": "propose/",
     # generated pages, one per record or term
     "case": "cases/{key}/",
     "keyword": "keywords/{key}/",
@@ -55,6 +56,7 @@ ROUTES: Final[dict[str, str]] = {
     # files
     "feed": "feed.xml",
     "terms": "search/terms.json",
+    "proposal": "propose/form.json",
     "download": "data/{key}",
 }
 """Page kind → address; `{key}` is the record id or the term's slug."""

@@ -17,6 +17,16 @@ from casebook.municipality import OrgKind, prefecture_of_code
 from casebook.taxonomy import Taxonomy, normalize_key
 
 
+@dataclass(frozen=True)
+class NewSource:
+    """A source not in cases/sources.yaml (a town's own plan or page), described in the record itself."""
+
+    title: str
+    publisher: str
+    date: str | None = None
+    url: str | None = None
+
+
 @dataclass
 class CaseDraft:
     """What a contributor tells us about a new case."""
@@ -27,10 +37,18 @@ class CaseDraft:
     title: str
     category: str
     keywords: list[str] = field(default_factory=list)
-    source: str = "guidebook"
+    source: str | NewSource = "guidebook"
     page: int | None = None
     section: str | None = None
     population: int | None = None
+    summary: str = ""
+    period: str | None = None
+    """When the initiative began (one date; the wizard refuses a period)."""
+
+
+def placeholder(what: str) -> str:
+    """What the scaffold writes where the contributor still has to write: `check` rejects it until replaced."""
+    return f"（ここに{what}を書いてください）"
 
 
 def _q(text: str) -> str:
@@ -55,11 +73,16 @@ def case_yaml(draft: CaseDraft, today: dt.date) -> str:
     """The commented YAML of a new case; every line explains what to write."""
     prefecture = prefecture_of_code(draft.code)
     keywords = ", ".join(_q(k) for k in draft.keywords)
-    where = f"page: {draft.page}" if draft.page else f"section: {_q(draft.section or '（資料の節や見出し）')}"
     population = (
-        f'  population:\n    value: {draft.population}\n    approximate: true\n    note: "基準日を書いてください"\n'
+        f"  population:\n    value: {draft.population}\n    approximate: true\n    note: {_q(placeholder('人口の基準日'))}\n"
         if draft.population
         else "  # population:            # 人口（任意）。value に人数、as_of に基準日\n"
+    )
+    summary = _q(draft.summary) if draft.summary else _q(placeholder("取り組みの概要"))
+    timeline = (
+        f"timeline:         # 経緯（和暦も書けます）\n  - date: {_q(draft.period)}\n    event: 取り組みを始めた\n"
+        if draft.period
+        else "timeline: []      # 経緯。例: - date: R4.2 / event: 研究会を設置（和暦も書けます）\n"
     )
     return f"""# yaml-language-server: $schema=../../schema/record.schema.json
 # 新しい事例の記録です。「#」の行は説明なので、消しても残しても構いません。
@@ -75,8 +98,7 @@ organization:
 {population}category: {draft.category}   # カテゴリ（cases/categories.yaml の slug）
 keywords: [{keywords}]   # キーワード（cases/keywords.yaml の表示名か別名）
 # 取り組みの概要（300 字以内）。出典の文をそのまま写さず、自分の言葉で要約します。
-summary: >-
-  （ここに取り組みの概要を書いてください）
+summary: {summary}
 # reason: 取り組み理由
 # purpose: 目的
 initiatives: []   # 取り組み内容。例: - heading: 見出し / points: [要点, 要点]
@@ -84,15 +106,27 @@ initiatives: []   # 取り組み内容。例: - heading: 見出し / points: [�
 # lessons: 学んだこと
 # interview:      # 担当者インタビュー（effect / difficulty / hr_coordination / future）
 figures: []       # 数値。例: - label: 参加者 / value: 27 / unit: 人 / as_of: 2024-10
-timeline: []      # 経緯。例: - date: R4.2 / event: 研究会を設置（和暦も書けます）
-challenges: []    # 向き合う課題（cases/challenges.yaml の slug）
+{timeline}challenges: []    # 向き合う課題（cases/challenges.yaml の slug）
 programs: []      # 活用した支援制度（cases/programs/ のファイル名）
-sources:          # 出典（必須）: 資料の id（cases/sources.yaml）とページ
-  - document: {draft.source}
-    {where}
-published: {today.isoformat()}   # 公開日
+sources:          # 出典（必須）: 登録済みの資料は id（cases/sources.yaml）、それ以外は資料名・発行者・日付か URL
+{_source_yaml(draft)}published: {today.isoformat()}   # 公開日
 updated: {today.isoformat()}     # 最終更新日（直すたびに更新）
 """
+
+
+def _source_yaml(draft: CaseDraft) -> str:
+    """The one `sources:` entry: a registered id or a described document, then where in it."""
+    src = draft.source
+    if isinstance(src, NewSource):
+        given = [("title", src.title), ("publisher", src.publisher), ("date", src.date), ("url", src.url)]
+        fields = [f"{k}: {_q(v)}" for k, v in given if v]
+    else:
+        fields = [f"document: {src}"]
+    if draft.page:
+        fields.append(f"page: {draft.page}")
+    elif draft.section or not (isinstance(src, NewSource) and src.url):  # a web page needs no page number
+        fields.append(f"section: {_q(draft.section or placeholder('資料の節や見出し'))}")
+    return "".join(f"  {'- ' if i == 0 else '  '}{line}\n" for i, line in enumerate(fields))
 
 
 @dataclass(frozen=True)
@@ -124,14 +158,14 @@ def keyword_problems(draft: KeywordDraft, taxonomy: Taxonomy) -> list[str]:
     """Why the keyword cannot be added as it is (slug taken or malformed, empty fields)."""
     problems = []
     if not re.fullmatch(SLUG_PATTERN, draft.slug):
-        problems.append(f"slug「{draft.slug}」は半角英小文字・数字・ハイフンで書いてください")
+        problems.append(f"URL に使う英字の名前「{draft.slug}」は、半角英小文字・数字・ハイフンで書いてください")
     if any(k.slug == draft.slug for k in taxonomy.keywords):
-        problems.append(f"slug「{draft.slug}」は使われています")
+        problems.append(f"URL に使う英字の名前「{draft.slug}」は、ほかのキーワードが使っています")
     if not re.fullmatch(r"[\u3041-\u309fー・ 　a-zA-Z0-9]+", draft.yomi):
         problems.append("読み（yomi）はひらがなで書いてください")
-    for name in ("label", "group", "description"):
+    for name, shown in (("label", "表示名"), ("group", "分類"), ("description", "説明")):
         if not getattr(draft, name).strip():
-            problems.append(f"{name} が空です")
+            problems.append(f"{shown}が空です")
     return problems
 
 

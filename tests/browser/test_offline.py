@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sitecheck import page_types, serve
+from sitecheck import cut_off, page_types, serve
 
 pytestmark = pytest.mark.browser
 
@@ -17,17 +17,8 @@ def test_every_page_type_works_with_the_outside_world_blocked(browser: Any, buil
     with serve(built_site) as base:
         origin = base.rstrip("/")
         context = browser.new_context()
-        outside: list[str] = []
+        outside = cut_off(context, origin)
         errors: list[str] = []
-
-        def gate(route: Any) -> None:
-            if route.request.url.startswith(origin):
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", gate)
         page = context.new_page()
         page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))

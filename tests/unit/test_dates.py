@@ -59,3 +59,9 @@ def test_iso_round_trip_and_fiscal_year(day: dt.date) -> None:
     assert d.fiscal_year() == fiscal_year_of(day)
     # The 和暦 shown must parse back to the same day.
     assert parse_date(d.wareki().split("／")[0]) == d
+
+
+@pytest.mark.parametrize("text", ["令和5年度〜令和6年度", "2023-04～2024-03", "R5からR6.3まで"])
+def test_a_period_is_refused_with_a_hint(text: str) -> None:
+    with pytest.raises(ValueError, match="は期間です。日付は 1 つだけ書けます（始まりの「"):
+        parse_date(text)

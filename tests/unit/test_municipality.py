@@ -56,3 +56,16 @@ def test_population_bands() -> None:
     assert population_band(OrgKind.CITY, 46000) == "市 5万人未満"
     assert population_band(OrgKind.CITY, 150000) == "市 15万人以上"
     assert population_band(OrgKind.CORE_CITY, 234000) == "中核市"
+
+
+def test_a_five_digit_code_gets_its_check_digit_suggested() -> None:
+    assert code_problem("08542") == "団体コード「08542」は 5 桁です（6 桁目の検査数字を付けると「085421」）"
+    assert "5 桁です" not in (code_problem("99999") or "")  # no such prefecture: nothing to suggest
+
+
+def test_a_kind_that_does_not_fit_the_code_is_said_in_plain_words() -> None:
+    problem = kind_problem("085421", OrgKind.CITY) or ""
+    assert problem.startswith("団体コード「085421」は町か村のコードなので、団体区分「一般市」とは合いません")
+    assert "番号帯" not in problem
+    assert "東京23区" in (kind_problem("131016", OrgKind.VILLAGE) or "")
+    assert "都道府県のコード" in (kind_problem("290009", OrgKind.CITY) or "")

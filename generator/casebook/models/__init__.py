@@ -6,6 +6,7 @@ registry), `terms` (taxonomy files and roadmaps).
 
 from casebook.models.fields import (
     NAME_MAX,
+    PLACEHOLDER,
     SLUG_PATTERN,
     SUMMARY_MAX,
     TITLE_MAX,
@@ -70,6 +71,7 @@ from casebook.models.terms import (
 
 __all__ = [
     "NAME_MAX",
+    "PLACEHOLDER",
     "QA",
     "RECORD_ADAPTER",
     "RECORD_TYPES",

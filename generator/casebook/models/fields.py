@@ -142,6 +142,17 @@ def population_value(value: int) -> int:
     return value
 
 
+PLACEHOLDER = re.compile(r"[（(]ここに[^）)]*ください[）)]")
+"""What `casebook new` writes where the contributor still has to write: 「（ここに…を書いてください）」."""
+
+
+def _no_placeholder(value: str) -> str:
+    # A scaffold left half-filled must never be published: check rejects what new wrote as a reminder.
+    if found := PLACEHOLDER.search(value):
+        raise PydanticCustomError("placeholder", "書きかけの「{found}」が残っています", {"found": found.group()})
+    return value
+
+
 def _yomi(value: str) -> str:
     if not re.fullmatch(r"[\u3041-\u309fー・ 　a-zA-Z0-9]+", value):
         raise PydanticCustomError(
@@ -158,9 +169,11 @@ DateText = Annotated[
         json_schema_extra={"examples": ["2024-10-01", "R4.2", "令和5年度"]},
     ),
 ]
-Text = Annotated[str, AfterValidator(_text), Field(min_length=1)]
-Short = Annotated[str, AfterValidator(_text), Field(min_length=1, max_length=TITLE_MAX)]
-Name = Annotated[str, AfterValidator(_text), Field(min_length=1, max_length=NAME_MAX)]
+Text = Annotated[str, AfterValidator(_text), AfterValidator(_no_placeholder), Field(min_length=1)]
+Short = Annotated[
+    str, AfterValidator(_text), AfterValidator(_no_placeholder), Field(min_length=1, max_length=TITLE_MAX)
+]
+Name = Annotated[str, AfterValidator(_text), AfterValidator(_no_placeholder), Field(min_length=1, max_length=NAME_MAX)]
 Number = Annotated[int | float, BeforeValidator(_number), Field(description="数値（半角。非数・無限大は不可）")]
 Cell = Annotated[
     str,

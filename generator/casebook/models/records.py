@@ -36,13 +36,23 @@ from casebook.municipality import PREFECTURES, OrgKind
 
 
 class SourceRef(Model):
-    """Where in a source document a fact comes from."""
+    """Where a fact comes from: a document of cases/sources.yaml by id, or one described in place.
 
-    document: Slug = Field(description="資料の ID（cases/sources.yaml に登録）")
+    A town's own case often cites its own plan or web page; describing it here (title, publisher,
+    date or URL) lets one file carry the whole proposal (the site's form, `casebook from-issue`).
+    """
+
+    document: Slug | None = Field(
+        None, description="資料の ID（cases/sources.yaml に登録）。登録していない資料は title と publisher で書きます"
+    )
     page: int | None = Field(None, ge=1, le=PAGE_MAX, description="ページ番号（資料の目次・一覧に書かれた番号）")
     page_end: int | None = Field(None, ge=1, le=PAGE_MAX, description="複数ページにわたるときの最後のページ")
     section: Short | None = Field(None, description="節や見出し（ページ番号がないとき）")
     note: Text | None = Field(None, description="出典についての注記（資料内の食い違いなど）")
+    title: Short | None = Field(None, description="資料名（cases/sources.yaml にない資料のとき）")
+    publisher: Short | None = Field(None, description="発行者（cases/sources.yaml にない資料のとき）")
+    date: DateText | None = Field(None, description="資料の日付（cases/sources.yaml にない資料のとき）")
+    url: Url | None = Field(None, description="資料の URL（ウェブで公開されているとき）")
 
 
 class Link(Model):

@@ -115,7 +115,14 @@ def check_links(at: Reporter, base: Loc, challenges: list[str], programs: list[s
 
 def check_sources(sources: list[SourceRef], refs: Refs, at: Reporter, base: Loc = ()) -> None:
     for i, src in enumerate(sources):
-        if problem := refs.term("sources", src.document):
+        if src.document is None:
+            if src.title is None or src.publisher is None:
+                at(
+                    (*base, "sources", i),
+                    "資料（document）がありません",
+                    "登録済みの資料の id を document に書くか、資料名（title）と発行者（publisher）を書いてください",
+                )
+        elif problem := refs.term("sources", src.document):
             at((*base, "sources", i, "document"), *problem)
         if src.page_end is not None and (src.page is None or src.page_end < src.page):
             at(
@@ -123,9 +130,9 @@ def check_sources(sources: list[SourceRef], refs: Refs, at: Reporter, base: Loc 
                 f"最後のページ {src.page_end} が最初のページ {src.page} より前です",
                 "page と page_end を確かめてください",
             )
-        if src.page is None and src.section is None:
+        if src.page is None and src.section is None and src.url is None:
             at(
                 (*base, "sources", i),
                 "ページ（page）も節（section）もありません",
-                "出典のページ番号か節の見出しを書いてください",
+                "出典のページ番号か節の見出し（ウェブページなら url）を書いてください",
             )

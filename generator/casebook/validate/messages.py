@@ -44,6 +44,7 @@ _CUSTOM_HINTS = {
     "yomi": "例: ごかまち",
     "number": "資料に書かれた数を半角数字で書いてください（例: 27、0.5、1200000。単位は unit に書きます）",
     "population": "資料の人口の桁を確かめてください",
+    "placeholder": "その部分を書き換えてください（`casebook new` が書き込んだ目印です）",
     "table": "表の各行のセルの数を columns の数にそろえてください",
 }
 """Hints for the errors our own validators raise (their messages are already Japanese)."""
