@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from casebook.cli import main, schemas
+from casebook.cli import main
+from casebook.schemas import schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -117,7 +117,7 @@ def _unsafe(ch: str) -> bool:
 
 
 def visible(text: str) -> str:
-    """`text` safe to print on a terminal: every control or invisible character as `\\x1b`, `\\u202e`…
+    r"""`text` safe to print on a terminal: every control or invisible character shown as `\x1b`, `\u202e`.
 
     ESC would let a record recolour or clear the contributor's terminal; bidi controls would make
     the line read differently; a lone surrogate would crash `print`.

@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from pydantic import TypeAdapter
-
 from casebook import __version__
 from casebook.diagnostics import os_reason
-from casebook.models import (
-    RECORD_ADAPTER,
-    ROADMAP_ADAPTER,
-    CategoryList,
-    ChallengeList,
-    FrameworkList,
-    KeywordList,
-    SourceList,
-)
 from casebook.municipality import OrgKind
+from casebook.schemas import SCHEMAS, schemas
 
 _ARGPARSE_MESSAGES = (
     (r"argument (.+?): invalid choice: (.+?) \(choose from (.+)\)", r"\1 に \2 は使えません（使えるもの: \3）"),
@@ -67,70 +57,164 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"casebook: 使い方の誤り: {message}\n`casebook --help` で使い方を確かめてください。\n")
 
 
+@dataclass(frozen=True)
+class Arg:
+    """One argument of a subcommand, as `add_argument` takes it."""
+
+    flags: tuple[str, ...]
+    options: dict[str, Any]
+
+
+def arg(*flags: str, **options: Any) -> Arg:
+    """An `Arg` written like an `add_argument` call."""
+    return Arg(flags, options)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its name, its one-line help, its arguments and the function that runs it."""
+
+    name: str
+    help: str
+    args: tuple[Arg, ...]
+    run: Callable[[argparse.Namespace], int]
+
+
+ROOT_ARG = arg("--root", type=Path, default=Path("cases"), help="知識ベースのフォルダ（既定: cases）")
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    from casebook.contribute import new_case, new_keyword
+
+    try:
+        return new_keyword(args) if args.keyword else new_case(args)
+    except (EOFError, KeyboardInterrupt):
+        print("\ncasebook new: 入力が途中で終わったため、何も書き込みませんでした", file=sys.stderr)
+        return 1
+
+
+def _run_from_issue(args: argparse.Namespace) -> int:
+    from casebook.issue import run
+
+    return run(args.body, args.root, args.id, args.number)
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from casebook.contribute import report
+
+    return report(args.root, args.older_than)
+
+
+NEW_ARGS = (
+    arg("--keyword", action="store_true", help="事例ではなくキーワードを keywords.yaml に追加する"),
+    ROOT_ARG,
+    arg("--org", help="団体名（例: 五霞町）"),
+    arg("--code", help="全国地方公共団体コード 6 桁（例: 085421）"),
+    arg("--kind", choices=[k.value for k in OrgKind], help="団体区分"),
+    arg("--title", help="事例のタイトル"),
+    arg("--category", help="カテゴリ（slug）"),
+    arg("--keywords", help="キーワード（読点・カンマ区切り）"),
+    arg("--summary", help="取り組みの概要（300 字以内）"),
+    arg("--period", help="取り組みを始めた時期（例: 令和5年度、R5.4）"),
+    arg("--source", help="出典資料の id（cases/sources.yaml）"),
+    arg("--source-title", help="登録されていない出典の資料名（例: 五霞町デジタル人材育成プラン）"),
+    arg("--source-publisher", help="登録されていない出典の発行者（例: 五霞町）"),
+    arg("--source-date", help="登録されていない出典の日付"),
+    arg("--source-url", help="登録されていない出典の URL"),
+    arg("--page", type=int, help="出典のページ"),
+    arg("--id", help="記録の ID（ファイル名。既定は団体コード）"),
+    arg("--label", help="（--keyword）表示名"),
+    arg("--slug", help="（--keyword）URL に使う英字の名前（例: one-person-it）"),
+    arg("--yomi", help="（--keyword）読み（ひらがな）"),
+    arg("--group", help="（--keyword）分類"),
+    arg("--description", help="（--keyword）説明"),
+    arg("--aliases", help="（--keyword）表記ゆれ（カンマ区切り）"),
+    arg("--yes", action="store_true", help="（--keyword）似たキーワードがあっても確認せずに追加する"),
+)
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "check",
+        "記録を検査する（エラーがあれば終了コード 1）",
+        (
+            arg("paths", nargs="*", type=Path, metavar="PATH", help="検査するファイルかフォルダ（既定: cases）"),
+            arg(
+                "--format", choices=["text", "github"], default="text", help="出力形式（github: GitHub Actions の注釈）"
+            ),
+            arg("--strict", action="store_true", help="警告も失敗にする（mkdocs build --strict と同じ判定）"),
+        ),
+        lambda a: _check(a.paths, a.format, a.strict),
+    ),
+    Command("new", "新しい事例の記録（または --keyword でキーワード）を作る", NEW_ARGS, _run_new),
+    Command(
+        "from-issue",
+        "「事例を提案する」イシューの本文から記録のファイルを作る（検査つき）",
+        (
+            arg("body", type=Path, metavar="本文", help="イシューの本文を保存したファイル（- なら標準入力）"),
+            ROOT_ARG,
+            arg("--id", help="記録の ID（ファイル名。既定は団体コード）"),
+            arg("--number", type=int, help="イシューの番号（記録の先頭の注記に書きます）"),
+        ),
+        _run_from_issue,
+    ),
+    Command(
+        "report",
+        "査読の手がかりを一覧にする（使われていないキーワード、重複の疑い、古い記録）",
+        (
+            ROOT_ARG,
+            arg(
+                "--older-than",
+                type=int,
+                default=365,
+                metavar="DAYS",
+                help="この日数より前に更新された記録を挙げる（既定: 365）",
+            ),
+        ),
+        _run_report,
+    ),
+    Command(
+        "build",
+        "検査・ページ生成・MkDocs・検索索引を一度に行い、成功したときだけ site/ を入れ替える",
+        (
+            arg("--site-url", help="公開先の URL（例: https://intra.example.lg.jp/kb/）。サブパスも可"),
+            arg("--out", type=Path, default=Path("site"), help="出力先（既定: site）"),
+        ),
+        lambda a: _build(a.out, a.site_url),
+    ),
+    Command(
+        "package",
+        "作ったサイトを .zip と .tar.gz にまとめる（web.config・SHA256SUMS 付き）",
+        (
+            arg("--site", type=Path, default=Path("site"), help="サイトのフォルダ（既定: site）"),
+            arg("--out", type=Path, default=Path("dist"), help="出力先（既定: dist）"),
+        ),
+        lambda a: _package(a.site, a.out),
+    ),
+    Command(
+        "export",
+        "記録を JSON・CSV・XLSX・「事例」データモデルの CSV に書き出す",
+        (arg("--out", type=Path, default=Path("dist/data"), help="出力先（既定: dist/data）"), ROOT_ARG),
+        lambda a: _export(a.root, a.out),
+    ),
+    Command(
+        "schema",
+        "記録の JSON Schema を書き出す（エディタの入力補完用）",
+        (arg("--out", type=Path, default=Path("schema"), help="書き出し先のフォルダ（既定: schema）"),),
+        lambda a: _schema(a.out),
+    ),
+)
+"""Every subcommand, in the order `casebook --help` lists them."""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="casebook", description="自治体デジタル人材育成の事例集（casebook）のツール")
     parser.add_argument("--version", action="version", version=f"casebook {__version__}", help="版を表示して終わる")
     sub = parser.add_subparsers(dest="command", metavar="コマンド", parser_class=_Parser)
-    check = sub.add_parser("check", help="記録を検査する（エラーがあれば終了コード 1）")
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="検査するファイルかフォルダ（既定: cases）")
-    check.add_argument(
-        "--format", choices=["text", "github"], default="text", help="出力形式（github: GitHub Actions の注釈）"
-    )
-    check.add_argument("--strict", action="store_true", help="警告も失敗にする（mkdocs build --strict と同じ判定）")
-    new = sub.add_parser("new", help="新しい事例の記録（または --keyword でキーワード）を作る")
-    new.add_argument("--keyword", action="store_true", help="事例ではなくキーワードを keywords.yaml に追加する")
-    new.add_argument("--root", type=Path, default=Path("cases"), help="知識ベースのフォルダ（既定: cases）")
-    new.add_argument("--org", help="団体名（例: 五霞町）")
-    new.add_argument("--code", help="全国地方公共団体コード 6 桁（例: 085421）")
-    new.add_argument("--kind", choices=[k.value for k in OrgKind], help="団体区分")
-    new.add_argument("--title", help="事例のタイトル")
-    new.add_argument("--category", help="カテゴリ（slug）")
-    new.add_argument("--keywords", help="キーワード（読点・カンマ区切り）")
-    new.add_argument("--summary", help="取り組みの概要（300 字以内）")
-    new.add_argument("--period", help="取り組みを始めた時期（例: 令和5年度、R5.4）")
-    new.add_argument("--source", help="出典資料の id（cases/sources.yaml）")
-    new.add_argument("--source-title", help="登録されていない出典の資料名（例: 五霞町デジタル人材育成プラン）")
-    new.add_argument("--source-publisher", help="登録されていない出典の発行者（例: 五霞町）")
-    new.add_argument("--source-date", help="登録されていない出典の日付")
-    new.add_argument("--source-url", help="登録されていない出典の URL")
-    new.add_argument("--page", type=int, help="出典のページ")
-    new.add_argument("--id", help="記録の ID（ファイル名。既定は団体コード）")
-    new.add_argument("--label", help="（--keyword）表示名")
-    new.add_argument("--slug", help="（--keyword）URL に使う英字の名前（例: one-person-it）")
-    new.add_argument("--yomi", help="（--keyword）読み（ひらがな）")
-    new.add_argument("--group", help="（--keyword）分類")
-    new.add_argument("--description", help="（--keyword）説明")
-    new.add_argument("--aliases", help="（--keyword）表記ゆれ（カンマ区切り）")
-    new.add_argument("--yes", action="store_true", help="（--keyword）似たキーワードがあっても確認せずに追加する")
-    issue = sub.add_parser("from-issue", help="「事例を提案する」イシューの本文から記録のファイルを作る（検査つき）")
-    issue.add_argument("body", type=Path, metavar="本文", help="イシューの本文を保存したファイル（- なら標準入力）")
-    issue.add_argument("--root", type=Path, default=Path("cases"), help="知識ベースのフォルダ（既定: cases）")
-    issue.add_argument("--id", help="記録の ID（ファイル名。既定は団体コード）")
-    issue.add_argument("--number", type=int, help="イシューの番号（記録の先頭の注記に書きます）")
-    report = sub.add_parser(
-        "report", help="査読の手がかりを一覧にする（使われていないキーワード、重複の疑い、古い記録）"
-    )
-    report.add_argument("--root", type=Path, default=Path("cases"), help="知識ベースのフォルダ（既定: cases）")
-    report.add_argument(
-        "--older-than",
-        type=int,
-        default=365,
-        metavar="DAYS",
-        help="この日数より前に更新された記録を挙げる（既定: 365）",
-    )
-    build = sub.add_parser(
-        "build", help="検査・ページ生成・MkDocs・検索索引を一度に行い、成功したときだけ site/ を入れ替える"
-    )
-    build.add_argument("--site-url", help="公開先の URL（例: https://intra.example.lg.jp/kb/）。サブパスも可")
-    build.add_argument("--out", type=Path, default=Path("site"), help="出力先（既定: site）")
-    package = sub.add_parser("package", help="作ったサイトを .zip と .tar.gz にまとめる（web.config・SHA256SUMS 付き）")
-    package.add_argument("--site", type=Path, default=Path("site"), help="サイトのフォルダ（既定: site）")
-    package.add_argument("--out", type=Path, default=Path("dist"), help="出力先（既定: dist）")
-    export = sub.add_parser("export", help="記録を JSON・CSV・XLSX・「事例」データモデルの CSV に書き出す")
-    export.add_argument("--out", type=Path, default=Path("dist/data"), help="出力先（既定: dist/data）")
-    export.add_argument("--root", type=Path, default=Path("cases"), help="知識ベースのフォルダ（既定: cases）")
-    schema = sub.add_parser("schema", help="記録の JSON Schema を書き出す（エディタの入力補完用）")
-    schema.add_argument("--out", type=Path, default=Path("schema"), help="書き出し先のフォルダ（既定: schema）")
+    for command in COMMANDS:
+        child = sub.add_parser(command.name, help=command.help)
+        for a in command.args:
+            child.add_argument(*a.flags, **a.options)
+        child.set_defaults(run=command.run)
     return parser
 
 
@@ -138,34 +222,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `casebook` console script."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command == "check":
-        return _check(args.paths, args.format, args.strict)
-    if args.command == "schema":
-        return _schema(args.out)
-    if args.command == "new":
-        from casebook.contribute import new_case, new_keyword
-
-        try:
-            return new_keyword(args) if args.keyword else new_case(args)
-        except (EOFError, KeyboardInterrupt):
-            print("\ncasebook new: 入力が途中で終わったため、何も書き込みませんでした", file=sys.stderr)
-            return 1
-    if args.command == "build":
-        return _build(args.out, args.site_url)
-    if args.command == "package":
-        return _package(args.site, args.out)
-    if args.command == "export":
-        return _export(args.root, args.out)
-    if args.command == "from-issue":
-        from casebook.issue import run
-
-        return run(args.body, args.root, args.id, args.number)
-    if args.command == "report":
-        from casebook.contribute import report
-
-        return report(args.root, args.older_than)
-    parser.print_help()
-    return 2
+    if getattr(args, "run", None) is None:
+        parser.print_help()
+        return 2
+    result: int = args.run(args)
+    return result
 
 
 def _check(paths: list[Path], fmt: str, strict: bool = False) -> int:
@@ -281,43 +342,6 @@ def _export(root: Path, out: Path) -> int:
     for path in written:
         print(f"casebook export: {path.as_posix()}", file=sys.stderr)
     return 0
-
-
-SCHEMAS: dict[str, tuple[str, TypeAdapter[Any]]] = {
-    "record.schema.json": ("casebook の記録（事例・メッセージ・支援制度など）", RECORD_ADAPTER),
-    "roadmap.schema.json": ("ロードマップ（cases/roadmaps/*.yaml）", ROADMAP_ADAPTER),
-    "keywords.schema.json": ("統制キーワード（cases/keywords.yaml）", KeywordList),
-    "categories.schema.json": ("カテゴリ（cases/categories.yaml）", CategoryList),
-    "challenges.schema.json": ("課題（cases/challenges.yaml）", ChallengeList),
-    "sources.schema.json": ("出典資料（cases/sources.yaml）", SourceList),
-    "frameworks.schema.json": ("人材像の枠組み（cases/frameworks.yaml）", FrameworkList),
-}
-_WRAPPER_KEYS = {
-    "keywords.schema.json": "keywords",
-    "categories.schema.json": "categories",
-    "challenges.schema.json": "challenges",
-    "sources.schema.json": "sources",
-    "frameworks.schema.json": "frameworks",
-}
-
-
-@functools.cache
-def schemas() -> dict[str, dict[str, object]]:
-    """Every JSON Schema the editor uses, by file name (computed once: each build exports one)."""
-    out: dict[str, dict[str, object]] = {}
-    for name, (title, adapter) in SCHEMAS.items():
-        schema = adapter.json_schema()
-        if name in _WRAPPER_KEYS:
-            defs = schema.pop("$defs", {})
-            schema = {
-                "type": "object",
-                "properties": {_WRAPPER_KEYS[name]: schema},
-                "required": [_WRAPPER_KEYS[name]],
-                "additionalProperties": False,
-                "$defs": defs,
-            }
-        out[name] = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **schema}
-    return out
 
 
 def _schema(out: Path) -> int:

@@ -297,15 +297,27 @@ def report(root: Path, older_than: int, today: dt.date | None = None) -> int:
         )
         return 1
     index = build_index(corpus)
-    today = today or dt.date.today()
     print("## 使われ方の少ないキーワード（記録 1 件以下）")
-    rare = [(kv.keyword.label, len(kv.cases) + len(kv.others) + len(kv.programs)) for kv in index.keywords]
+    rare = [(kv.keyword.label, kv.count) for kv in index.keywords]
     for label, n in sorted(rare, key=lambda r: (r[1], normalize_key(r[0]))):
         if n < 2:
             print(f"- {label}: {n} 件")
     print("\n## 重複の疑いがある事例（同じ団体で似たタイトル）")
+    _print_items(_similar_cases(corpus))
+    print(f"\n## しばらく更新されていない記録（{older_than} 日より前）")
+    _print_items(_stale(corpus, older_than, today or dt.date.today()))
+    return 0
+
+
+def _print_items(items: list[str]) -> None:
+    for item in items or ["なし"]:
+        print(f"- {item}")
+
+
+def _similar_cases(corpus: Corpus) -> list[str]:
+    """Pairs of cases of one organisation whose titles are alike (a copy under another file name)."""
     cases = [e for e in corpus.entries.values() if isinstance(e.record, Case)]
-    found = False
+    found = []
     for i, a in enumerate(cases):
         for b in cases[i + 1 :]:
             ra, rb = a.record, b.record
@@ -314,19 +326,15 @@ def report(root: Path, older_than: int, today: dt.date | None = None) -> int:
                 continue
             ratio = difflib.SequenceMatcher(None, normalize_key(ra.title), normalize_key(rb.title)).ratio()
             if ratio >= 0.6:
-                found = True
-                print(f"- {a.path} と {b.path}（{ra.organization.name}、タイトルの類似度 {ratio:.0%}）")
-    if not found:
-        print("- なし")
-    print(f"\n## しばらく更新されていない記録（{older_than} 日より前）")
+                found.append(f"{a.path} と {b.path}（{ra.organization.name}、タイトルの類似度 {ratio:.0%}）")
+    return found
+
+
+def _stale(corpus: Corpus, older_than: int, today: dt.date) -> list[str]:
+    """Records last updated more than `older_than` days ago, the oldest first."""
     stale = []
     for entry in corpus.entries.values():
-        last = parse_date(entry.record.updated).last_day()
-        age = (today - last).days
+        age = (today - parse_date(entry.record.updated).last_day()).days
         if age > older_than:
             stale.append((age, entry.path, entry.record.updated))
-    for age, path, stamp in sorted(stale, reverse=True):
-        print(f"- {path}: 最終更新 {stamp}（{age} 日前）")
-    if not stale:
-        print("- なし")
-    return 0
+    return [f"{path}: 最終更新 {stamp}（{age} 日前）" for age, path, stamp in sorted(stale, reverse=True)]

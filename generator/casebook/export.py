@@ -1,5 +1,7 @@
-"""Exports of the records for people who want the data itself: JSON, CSV (Excel), XLSX, and a CSV in
-the columns of the government's case data model (GIF 実装データモデル「事例」). Each loads back.
+"""Exports of the records for people who want the data itself: JSON, CSV (Excel), XLSX and GIF CSV.
+
+The last is a CSV in the columns of the government's case data model (GIF 実装データモデル「事例」).
+Each export loads back.
 """
 
 from __future__ import annotations

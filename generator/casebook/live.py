@@ -91,6 +91,7 @@ class LiveSite:
 
     @property
     def served(self) -> dict[str, Page]:
+        """The pages being served now (the last update's)."""
         return self._served
 
     def update(self) -> Update:

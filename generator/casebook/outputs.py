@@ -36,8 +36,8 @@ class OutputRefused(Exception):
 
 def _own_names() -> frozenset[str]:
     # Imported here: export and cli import this module, and only this check needs their names.
-    from casebook.cli import SCHEMAS
     from casebook.export import EXPORTS
+    from casebook.schemas import SCHEMAS
 
     return frozenset({*EXPORTS, *SCHEMAS, *ARCHIVES, SITE_MARKER})
 

@@ -30,7 +30,6 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from casebook.cli import schemas
 from casebook.diagnostics import Diagnostic
 from casebook.export import write_exports
 from casebook.live import Catchup, LiveSite, Update, error_page, failure, gate
@@ -39,8 +38,10 @@ from casebook.outputs import mark_site, stale_scratch
 from casebook.pipeline import make_site
 from casebook.propose import Contribution, forge_of
 from casebook.publish import check_site_url
+from casebook.render import Page as Page_
 from casebook.render import render_assets, render_processes
 from casebook.routes import relative, resolve, url_for
+from casebook.schemas import schemas
 from casebook.search import SearchIndexError, SiteIndexer, index_site
 from casebook.validate import Corpus
 
@@ -146,21 +147,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             self._corpus = corpus
         for path, text in render_assets(index, config.site_url or "", config.site_name, self._contribution).items():
             files.append(File.generated(config, path, content=text))
-        self._sources = {}
-        self._generated = set(pages)
-        for path, page in pages.items():
-            existing = files.get_file_from_path(path)
-            if existing is not None:
-                log.warning(f"docs/{path} は生成ページと同じ場所にあるため、生成ページで置き換えます")
-                files.remove(existing)
-            generated = File.generated(config, path, content=page.markdown)
-            if self._dirty and before.get(path) == page:
-                # `mkdocs serve --dirty`: a generated page whose Markdown did not change keeps its HTML,
-                # so saving one record re-renders only the pages that record appears on.
-                generated.is_modified = lambda: False  # type: ignore[method-assign]
-            files.append(generated)
-            if page.source:
-                self._sources[path] = page.source
+        self._add_pages(files, config, pages, before)
         for asset in (*STYLESHEETS, *SCRIPTS):
             files.append(File.generated(config, asset, abs_src_path=str(PACKAGE / asset)))
         if self.config.search and not self._serving:
@@ -173,6 +160,24 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         if self._live is not None and (deleted := self._live.prune(Path(config.site_dir), (f.dest_uri for f in files))):
             log.info(f"生成されなくなったページを消しました: {', '.join(deleted)}")
         return files
+
+    def _add_pages(self, files: Files, config: MkDocsConfig, pages: dict[str, Page_], before: dict[str, Page_]) -> None:
+        """Hand every generated page to MkDocs as a generated file (docs/ keeps only hand-written pages)."""
+        self._sources = {}
+        self._generated = set(pages)
+        for path, page in pages.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:  # check refuses such a docs/ page; a build past it still must not mix them
+                log.warning(f"docs/{path} は生成ページと同じ場所にあるため、生成ページで置き換えます")
+                files.remove(existing)
+            generated = File.generated(config, path, content=page.markdown)
+            if self._dirty and before.get(path) == page:
+                # `mkdocs serve --dirty`: a generated page whose Markdown did not change keeps its HTML,
+                # so saving one record re-renders only the pages that record appears on.
+                generated.is_modified = lambda: False  # type: ignore[method-assign]
+            files.append(generated)
+            if page.source:
+                self._sources[path] = page.source
 
     def _report(self, corpus: Corpus, errors: tuple[Diagnostic, ...]) -> None:
         """Log the problems; a build stops, a server shows them on every page until they are fixed."""
@@ -228,6 +233,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         return output
 
     def on_build_error(self, /, *, error: Exception) -> None:
+        """Abandon the streaming index; while serving, show the failure on every page instead of waiting."""
         self._close_streaming()
         if self._serving or self._gated:  # MkDocs keeps the old site but would make every request wait
             self._error_page = error_page([failure(error, self._root)]).encode("utf-8")
@@ -301,6 +307,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         return server
 
     def on_shutdown(self) -> None:
+        """Remove the folder `mkdocs serve` watched for rebuild requests."""
         if self._trigger is not None:
             shutil.rmtree(self._trigger, ignore_errors=True)
             self._trigger = None

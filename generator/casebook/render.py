@@ -141,17 +141,23 @@ def environment(index: SiteIndex) -> Environment:
             card = cards[(view.id, depth)] = Markup(text.strip())
         return card
 
+    env.globals.update(link=link, link_to=link_to, case_card=case_card, **_helpers(index))
+    env.filters["yaml_string"] = _yaml_string
+    # Pagefind reads `key:value` and splits several filters on commas; keep values whole.
+    env.filters["facet_value"] = lambda value: str(value).replace(",", "，")
+    return env
+
+
+def _helpers(index: SiteIndex) -> dict[str, object]:
+    """The templates' helpers that need no page: formats, slugs, and lookups into the index."""
     tables = source_index_tables(index)
     listings = listings_by_keyword(tables)
     bands = {g.label: g.slug for g in index.bands}
     groups = {name: f"group-{i + 1}" for i, (name, _views) in enumerate(index.challenge_groups)}
-    env.globals.update(
-        link=link,
-        link_to=link_to,
+    return dict(
         spread_of=spread,
         keyword_search=lambda keywords: search_url(*(("keyword", k.label) for k in keywords)),
         item_cards=ITEM_CARDS,
-        case_card=case_card,
         date=lambda value: parse_date(value).display(),
         number=_number,
         interview=_interview,
@@ -168,10 +174,6 @@ def environment(index: SiteIndex) -> Environment:
         pref_slug=lambda name: PREFECTURE_SLUGS[PREFECTURES.index(name)],
         year_label=lambda year: f"{year}年（{parse_date(str(year)).wareki()}）",
     )
-    env.filters["yaml_string"] = _yaml_string
-    # Pagefind reads `key:value` and splits several filters on commas; keep values whole.
-    env.filters["facet_value"] = lambda value: str(value).replace(",", "，")
-    return env
 
 
 ITEM_CARDS = 12

@@ -62,7 +62,7 @@ def case_folder(kind: OrgKind) -> str:
 
 
 def suggest_id(code: str, taken: set[str]) -> str:
-    """A free id from the 団体コード: `085421`, then `085421-2`, …"""
+    """A free id from the 団体コード: `085421`, then `085421-2` and so on."""
     ident, n = code, 2
     while ident in taken:
         ident, n = f"{code}-{n}", n + 1

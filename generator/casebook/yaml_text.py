@@ -29,6 +29,7 @@ class LoadError(Exception):
 
 
 def error(path: str, line: int, col: int, message: str, hint: str) -> LoadError:
+    """A LoadError with one diagnostic at line:col (no field)."""
     return LoadError([Diagnostic(path, line, col, "", message, hint)])
 
 
@@ -43,13 +44,16 @@ class Source:
 
     @functools.cached_property
     def starts(self) -> tuple[int, ...]:
+        """Offsets where each line starts (computed only for a file with a problem)."""
         # Only a file with a problem needs them.
         return (0, *(m.end() for m in _LINE_END.finditer(self.text)))
 
     def offset(self, mark: yaml.Mark) -> int:
+        """Offset in the text of a parser mark."""
         return self.starts[min(mark.line, len(self.starts) - 1)] + mark.column
 
     def where(self, offset: int) -> tuple[int, int]:
+        """(line, column), 1-based, of an offset."""
         line = bisect_right(self.starts, offset)
         return line, offset - self.starts[line - 1] + 1
 
@@ -69,6 +73,7 @@ _MAX_CHAR_LINES = 10
 
 
 def bad_char(path: str, where: tuple[int, int], loc: Path_, ch: str) -> Diagnostic:
+    """The diagnostic for a forbidden character: its name and code point, at its own place."""
     return Diagnostic(path, *where, dotted(loc), f"「{name(ch)}」は使えません", _CHAR_HINT)
 
 
@@ -101,7 +106,7 @@ _NAMED_ESCAPES = {
 
 
 def char_offset(written: str, ch: str, double_quoted: bool) -> int:
-    """Where in the scalar as written `ch` comes from: the character itself or its `\\…` escape."""
+    r"""Where in the scalar as written `ch` comes from: the character itself or its `\…` escape."""
     if ch in written:
         return written.index(ch)
     for match in _ESCAPE.finditer(written) if double_quoted else ():
@@ -112,6 +117,7 @@ def char_offset(written: str, ch: str, double_quoted: bool) -> int:
 
 
 def decode(raw: bytes, path: str) -> str:
+    """UTF-8 text without a BOM, or a LoadError at the first byte that is not UTF-8."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -211,6 +217,7 @@ def _fullwidth(src: Source, first: int, last: int) -> tuple[int, int, str, str] 
 
 
 def syntax_error(exc: yaml.MarkedYAMLError, src: Source, path: str) -> LoadError:
+    """PyYAML's syntax error in Japanese, at the line the contributor has to fix."""
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     first = min(line - 1, exc.context_mark.line + 1 if exc.context_mark else line)

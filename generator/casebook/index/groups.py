@@ -28,6 +28,7 @@ T = TypeVar("T")
 
 
 def keywords_of(corpus: Corpus, entry: Entry) -> list[Keyword]:
+    """The registered keywords a record names, each once, in the record's order."""
     seen: dict[str, Keyword] = {}
     for text in entry.record.keywords:
         kw = corpus.taxonomy.keyword(text)
@@ -37,6 +38,7 @@ def keywords_of(corpus: Corpus, entry: Entry) -> list[Keyword]:
 
 
 def challenges_of(corpus: Corpus, entry: Entry) -> list[Challenge]:
+    """The registered challenges a record names, in the record's order."""
     return [c for slug in entry.record.challenges if (c := corpus.taxonomy.challenge(slug)) is not None]
 
 
@@ -78,6 +80,7 @@ def keyword_views(keywords: list[Keyword], cases: list[CaseView], programs: list
 
 
 def regions(cases: list[CaseView], others: list[RecordView]) -> list[RegionView]:
+    """The eight regions, each with its prefectures in code order and their cases and other records."""
     by_pref: dict[str, list[CaseView]] = defaultdict(list)
     for c in cases:
         by_pref[c.case.organization.prefecture].append(c)
@@ -123,6 +126,7 @@ def frameworks(corpus: Corpus, cases: list[CaseView]) -> list[FrameworkView]:
 
 
 def bands(cases: list[CaseView]) -> list[Group]:
+    """One group per population band that has cases, in the band order of 規模から探す."""
     members: dict[str, list[CaseView]] = defaultdict(list)
     for c in cases:
         if c.band is not None:

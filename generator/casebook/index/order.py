@@ -40,6 +40,7 @@ def case_order(view: CaseView) -> tuple[int, int, str]:
 
 
 def other_order(view: RecordView) -> tuple[int, int]:
+    """Order of other records: by 団体コード when they belong to one local government, the rest after."""
     org = getattr(view.record, "organization", None)
     if org is None:
         return (99, 0)

@@ -131,6 +131,7 @@ def _number(value: object) -> object:
 
 
 def population_value(value: int) -> int:
+    """A population is a whole number of people between 1 and the most populous prefecture."""
     if value < 1:
         raise PydanticCustomError("population", "人口は 1 人以上です（「{value}」）", {"value": value})
     if value > POPULATION_MAX:

@@ -158,6 +158,7 @@ class SiteIndexer:
         )
 
     def add_directory(self, site: Path) -> None:
+        """Index every page of a built site folder."""
         self._pending.append(self._service.send({"type": "AddDir", "index_id": self._index_id, "path": str(site)}))
 
     def write(self, site: Path) -> IndexStats:
@@ -183,6 +184,7 @@ class SiteIndexer:
         return IndexStats(pages, time.perf_counter() - self._start, sum(p.stat().st_size for p in files), len(files))
 
     def abandon(self) -> None:
+        """Stop the service without writing anything (the build failed)."""
         self._service.close()
 
 

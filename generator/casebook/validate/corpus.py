@@ -108,6 +108,7 @@ class Reporter:
     out: list[Diagnostic]
 
     def __call__(self, loc: Loc, message: str, hint: str, severity: Severity = Severity.ERROR) -> None:
+        """Report a problem at `loc` of this file (its line and column, its dotted field name)."""
         line, col = self.doc.position(loc)
         self.out.append(Diagnostic(self.path, line, col, dotted(loc), message, hint, severity))
 

@@ -41,6 +41,7 @@ class Gaps:
 
 
 def ref_key(kind: str, text: str) -> str:
+    """The form a reference is compared in: keywords by their normalised spelling, ids as written."""
     return normalize_key(text) if kind == "keywords" else text.strip()
 
 
@@ -67,6 +68,7 @@ class Refs:
     """Ids of program records, valid or not (a broken program reports its own problems)."""
 
     def keyword(self, text: str) -> tuple[str, str] | None:
+        """(message, hint) when `text` is no registered keyword and names no broken entry."""
         if self.tax.keyword(text) is not None or self.gaps.covers("keywords", text):
             return None
         return unknown_keyword(self.tax, text)
@@ -93,6 +95,7 @@ _TERMS = {
 
 
 def check_keywords(at: Reporter, base: Loc, keywords: list[str], refs: Refs) -> None:
+    """Every keyword named under `base` is registered and named once."""
     used: list[tuple[Loc, str]] = []
     for i, text in enumerate(keywords):
         if unknown := refs.keyword(text):
@@ -114,6 +117,7 @@ def check_links(at: Reporter, base: Loc, challenges: list[str], programs: list[s
 
 
 def check_sources(sources: list[SourceRef], refs: Refs, at: Reporter, base: Loc = ()) -> None:
+    """Every source names a registered document (or describes one), and a page, section or URL in it."""
     for i, src in enumerate(sources):
         if src.document is None:
             if src.title is None or src.publisher is None:

@@ -57,6 +57,21 @@ def _quoted(shown: str) -> str:
     return f"（「{shown[:40]}」）" if shown else ""
 
 
+_INTEGER = ("整数を書いてください", "例: 8000（カンマや「約」「人」は付けません）")
+_NUMBER = ("数値を書いてください", "例: 27 や 0.5（単位は unit に書きます）")
+_BOOLEAN = ("true か false を書いてください", "例: approximate: true")
+_WRONG_TYPE = {
+    "int_parsing": _INTEGER,
+    "int_type": _INTEGER,
+    "int_from_float": _INTEGER,
+    "float_parsing": _NUMBER,
+    "float_type": _NUMBER,
+    "bool_parsing": _BOOLEAN,
+    "bool_type": _BOOLEAN,
+}
+"""A value of the wrong type: what to write instead (the value as written is quoted after it)."""
+
+
 def _explain(err: ErrorDetails, fields: list[str]) -> tuple[str, str]:
     """(what is wrong, how to fix it) for one pydantic error; always Japanese, never pydantic's English."""
     kind = err["type"]
@@ -70,12 +85,9 @@ def _explain(err: ErrorDetails, fields: list[str]) -> tuple[str, str]:
         return f"必須項目「{name}」がありません", f"「{name}: …」を書き足してください"
     if kind == "extra_forbidden":
         return _unknown_key(name, fields)
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"整数を書いてください{_quoted(shown)}", "例: 8000（カンマや「約」「人」は付けません）"
-    if kind in ("float_parsing", "float_type"):
-        return f"数値を書いてください{_quoted(shown)}", "例: 27 や 0.5（単位は unit に書きます）"
-    if kind in ("bool_parsing", "bool_type"):
-        return f"true か false を書いてください{_quoted(shown)}", "例: approximate: true"
+    if kind in _WRONG_TYPE:
+        what, hint = _WRONG_TYPE[kind]
+        return f"{what}{_quoted(shown)}", hint
     if kind in ("literal_error", "enum"):
         return _explain_choice(name, shown, str(ctx.get("expected", "")))
     if kind in ("string_too_long", "too_long"):  # too_long: the limit of Text-based types (after cleaning)
@@ -145,6 +157,7 @@ def _is_key(data: Any, loc: tuple[str | int, ...]) -> bool:
 def pydantic_diagnostics(
     exc: ValidationError, doc: Document, prefix: tuple[str | int, ...], model_fields: dict[str, list[str]]
 ) -> list[Diagnostic]:
+    """Pydantic's errors as Japanese diagnostics, each at its line and column, each field once."""
     out: list[Diagnostic] = []
     seen: set[tuple[Any, ...]] = set()
     errors = [_field_error(err, doc, prefix) for err in exc.errors()]

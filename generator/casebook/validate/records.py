@@ -34,6 +34,7 @@ class Loaded:
 
 
 def load_record(path: Path, corpus: Corpus, cwd: Path | None, cache: RecordCache | None) -> Loaded | None:
+    """Read one record file into the corpus (valid or not); what the cross-checks need comes back."""
     result = cache.read(path, cwd) if cache is not None else read_record(path, cwd)
     corpus.diagnostics.extend(result.diagnostics)
     ident = path.stem
@@ -169,6 +170,7 @@ class RecordCache:
         """Files actually read (not served from the cache), for tests and benchmarks."""
 
     def read(self, path: Path, cwd: Path | None) -> FileResult:
+        """`read_record` of the file, from the cache while its size, mtime and inode stay the same."""
         try:
             st = path.stat()
         except OSError:

@@ -50,6 +50,7 @@ def _entry_names(kind: str, item: object) -> list[str]:
 
 
 def read_taxonomy(root: Path, cwd: Path | None) -> tuple[Taxonomy, list[Diagnostic], Gaps]:
+    """Read every taxonomy file entry by entry; return the taxonomy, its problems and what failed."""
     problems: list[Diagnostic] = []
     gaps = Gaps()
     parts: dict[str, list[tuple[int, Any]]] = {}
