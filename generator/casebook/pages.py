@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from markupsafe import Markup
 
@@ -29,8 +27,10 @@ from casebook.index import (
 )
 from casebook.index.roadmaps import TimelineEntry, timeline_events
 from casebook.models import Dialogue, OtherInitiative, Voice
-from casebook.municipality import REGIONS, OrgKind
-from casebook.routes import relative, search_url, source_path, url_for
+from casebook.municipality import OrgKind
+from casebook.pagespec import Context, PageSpec
+from casebook.paging import Paging, listing, paged
+from casebook.routes import relative, url_for
 
 INTERVIEW_QUESTIONS = (
     ("effect", "① 実施によりどのような効果がありましたか"),
@@ -39,119 +39,6 @@ INTERVIEW_QUESTIONS = (
     ("future", "④ 今後の課題は何でしょうか"),
 )
 """The guidebook's four standard interview questions, as printed."""
-
-Context = Mapping[str, object]
-T = TypeVar("T")
-
-
-def _nothing() -> Context:
-    return {}
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """One page: its kind and key (which decide its address), its template and its data."""
-
-    kind: str
-    key: str | None
-    template: str
-    context: Callable[[], Context] = field(default=_nothing, compare=False)
-    """The template's data, computed when the page is rendered (not when the list is made)."""
-    source: str | None = None
-    """The record file the page shows, for edit links and for re-rendering it alone on save."""
-    page: int = 1
-    """Which page of a paged list."""
-
-    @property
-    def url(self) -> str:
-        """Site address (`cases/goka/`)."""
-        return url_for(self.kind, self.key, self.page)
-
-    @property
-    def path(self) -> str:
-        """File under docs/ (`cases/goka.md`)."""
-        return source_path(self.url)
-
-
-PAGE_SIZE = 50
-"""Cards or rows per page of a long list: a page stays well under 300 KB at any size of the knowledge base."""
-
-
-@dataclass(frozen=True)
-class Paging:
-    """Where one page sits in a paged list: its number, how many pages, which items it shows."""
-
-    kind: str
-    key: str | None
-    number: int
-    count: int
-    total: int
-    size: int
-
-    @property
-    def first(self) -> int:
-        """Position (1-based) of the page's first item in the whole list."""
-        return (self.number - 1) * self.size + 1
-
-    @property
-    def last(self) -> int:
-        """Position of the page's last item."""
-        return min(self.number * self.size, self.total)
-
-    @property
-    def paged(self) -> bool:
-        """More than one page."""
-        return self.count > 1
-
-    def url(self, number: int) -> str:
-        """Address of another page of the same list."""
-        return url_for(self.kind, self.key, number)
-
-    def window(self, around: int = 2) -> list[int | None]:
-        """Page numbers to link: first, last and those near this one; None where numbers are left out."""
-        near = range(max(1, self.number - around), min(self.count, self.number + around) + 1)
-        out: list[int | None] = []
-        for n in sorted({1, self.count, *near}):
-            if out and n - (out[-1] or 0) > 1:
-                out.append(None)
-            out.append(n)
-        return out
-
-
-Items = list[T] | Callable[[], list[T]]
-
-
-def paged(
-    kind: str,
-    key: str | None,
-    template: str,
-    items: Items[T],
-    data: Callable[[list[T], Paging], Context],
-    *,
-    total: int | None = None,
-    source: str | None = None,
-    size: int = PAGE_SIZE,
-) -> Iterator[PageSpec]:
-    """One page per `size` items (at least one, so an empty list still has its page).
-
-    `items` may be a function, with `total` given: the list is then made only when a page is rendered.
-    """
-    count_of = len(items) if isinstance(items, list) else total
-    assert count_of is not None, "a lazy list needs its total"
-    pages = max(1, -(-count_of // size))
-    for number in range(1, pages + 1):
-        paging = Paging(kind, key, number, pages, count_of, size)
-        yield PageSpec(kind, key, template, functools.partial(_page_data, items, paging, data), source, number)
-
-
-def _page_data(items: Items[T], paging: Paging, data: Callable[[list[T], Paging], Context]) -> Context:
-    whole = items if isinstance(items, list) else items()
-    return data(whole[paging.first - 1 : paging.last], paging)
-
-
-def _listing(**data: object) -> Callable[[list[Any], Paging], Context]:
-    """Page data of a paged list of cards: the fixed data, this page's `cards`, and its `paging`."""
-    return lambda cards, paging: {**data, "cards": cards, "paging": paging}
 
 
 def page_list(index: SiteIndex) -> list[PageSpec]:
@@ -167,21 +54,6 @@ def _pages(index: SiteIndex) -> Iterator[PageSpec]:
     yield from _reference_pages(index)
 
 
-Spread = list[tuple[str, list[tuple[str, int, str]]]]
-
-
-def spread(cases: list[CaseView], facet: str, value: str) -> Spread:
-    """How a long list's cases fall by 地方 and by 団体区分, each with a search address that selects them."""
-    by_region = Counter(v.region for v in cases)
-    by_kind = Counter(v.case.organization.kind.value for v in cases)
-    regions = [r for r, _slug, _codes in REGIONS if by_region[r]]
-    kinds = [k.value for k in OrgKind if by_kind[k.value]]
-    return [
-        ("地方", [(r, by_region[r], search_url((facet, value), ("region", r))) for r in regions]),
-        ("団体区分", [(k, by_kind[k], search_url((facet, value), ("kind", k))) for k in kinds]),
-    ]
-
-
 def _data(**data: object) -> Callable[[], Context]:
     """Data the page list already holds (no work to defer)."""
     return lambda: data
@@ -193,41 +65,61 @@ def _fixed(kind: str, template: str, **data: object) -> PageSpec:
 
 def _browse_pages(index: SiteIndex) -> Iterator[PageSpec]:
     yield _fixed("home", "home.md.j2")
-    yield from paged("cases", None, "cases_index.md.j2", index.cases, _listing())
+    yield from paged("cases", None, "cases_index.md.j2", index.cases, listing())
     for view in index.cases:
         yield PageSpec("case", view.id, "case.md.j2", _data(view=view), view.path)
     yield PageSpec("keywords", None, "keywords_index.md.j2", lambda: {"rows": index.keywords_by_row()})
     for kv in index.keywords:
-        yield from paged("keyword", kv.keyword.slug, "keyword.md.j2", kv.cases, _listing(kv=kv))
+        yield from paged("keyword", kv.keyword.slug, "keyword.md.j2", kv.cases, listing(kv=kv))
     yield _fixed("categories", "categories_index.md.j2")
     for g in index.categories:
-        data = _group(g.label, "カテゴリ", g, g.description, [], ("category", g.label))
+        trail = [("カテゴリ", url_for("categories"))]
+        data = _group(g.label, "カテゴリ", g, g.description, [], ("category", g.label), trail)
         yield from paged("category", g.slug, "group.md.j2", g.cases, data)
     yield _fixed("regions", "regions.md.j2")
     for region in index.regions:
         for pref in region.prefectures:
             if pref.cases or pref.others:
-                data = _group(pref.name, f"地域・{region.name}", pref, "", pref.others, ("prefecture", pref.name))
+                trail = [("地域", url_for("regions")), (region.name, f"{url_for('regions')}#{region.slug}")]
+                data = _group(
+                    pref.name, f"地域・{region.name}", pref, "", pref.others, ("prefecture", pref.name), trail
+                )
                 yield from paged("prefecture", pref.slug, "group.md.j2", pref.cases, data)
     yield _fixed("sizes", "sizes.md.j2")
     # One page per 団体区分 and per population band: at thousands of cases one page of them all is unusable.
-    sizes = (("規模・団体区分", "kind", [g for g in index.kinds if g.count]), ("規模・人口規模", "band", index.bands))
+    sizes = (
+        ("規模・団体区分", "kind", [g for g in index.kinds if g.count]),
+        ("規模・人口規模", "band", [g for g in index.bands if g.count]),
+    )
     for eyebrow, facet, groups in sizes:
         for g in groups:
-            data = _group(g.label, eyebrow, g, "", g.others, (facet, g.label))
+            data = _group(g.label, eyebrow, g, "", g.others, (facet, g.label), [("規模から探す", url_for("sizes"))])
             yield from paged("size", g.slug, "group.md.j2", g.cases, data)
     yield _fixed("challenges", "challenges_index.md.j2")
     for cv in index.challenges:
-        yield from paged("challenge", cv.challenge.slug, "challenge.md.j2", cv.cases, _listing(cv=cv))
+        yield from paged("challenge", cv.challenge.slug, "challenge.md.j2", cv.cases, listing(cv=cv))
     yield _fixed("search", "search.md.j2")
 
 
 def _group(
-    title: str, eyebrow: str, group: object, description: str, others: list[RecordView], facet: tuple[str, str]
+    title: str,
+    eyebrow: str,
+    group: object,
+    description: str,
+    others: list[RecordView],
+    facet: tuple[str, str],
+    trail: list[tuple[str, str]],
 ) -> Callable[[list[Any], Paging], Context]:
-    """A category, prefecture or size page; `facet` selects the same cases on the search page."""
-    return _listing(
-        group=group, title=title, heading=title, eyebrow=eyebrow, description=description, others=others, facet=facet
+    """A category, prefecture or size page; `facet` selects the same cases on the search page, `trail` leads back."""
+    return listing(
+        group=group,
+        title=title,
+        heading=title,
+        eyebrow=eyebrow,
+        description=description,
+        others=others,
+        facet=facet,
+        trail=trail,
     )
 
 
@@ -288,14 +180,14 @@ def _compare_pages(index: SiteIndex) -> Iterator[PageSpec]:
         lambda: {"questions": [(slug, q, len(rows)) for slug, q, rows in answers()]},
     )
     kinds = [g.label for g in index.kinds if g.cases]
-    bands = [g.label for g in index.bands]
+    bands = [g.label for g in index.bands if g.cases]
     for i, (field_name, _text) in enumerate(INTERVIEW_QUESTIONS):
         yield from paged(
             "question",
             field_name.replace("_", "-"),
             "compare_question.md.j2",
             functools.partial(_rows_of, answers, i),
-            _listing(question=_text, kinds=kinds, bands=bands),
+            listing(question=_text, kinds=kinds, bands=bands),
             total=sum(1 for v in index.cases if v.case.interview and getattr(v.case.interview, field_name)),
         )
     keywords = functools.cache(lambda: [kc for kc in counts() if kc[0].cases])
@@ -353,7 +245,7 @@ def _reference_pages(index: SiteIndex) -> Iterator[PageSpec]:
         yield PageSpec("framework", fv.framework.slug, "framework.md.j2", _data(fv=fv))
     yield _fixed("programs", "programs_index.md.j2")
     for pv in index.programs:
-        yield from paged("program", pv.id, "program.md.j2", pv.cases, _listing(pv=pv), source=pv.path)
+        yield from paged("program", pv.id, "program.md.j2", pv.cases, listing(pv=pv), source=pv.path)
     yield _fixed("propose", "propose.md.j2", kinds=[k.value for k in OrgKind], questions=INTERVIEW_QUESTIONS)
 
 
@@ -377,7 +269,7 @@ def _pictures(index: SiteIndex, keywords: list[tuple[KeywordView, int]]) -> dict
             "kw",
         ),
         "band_svg": bar_chart(
-            [(g.label, g.count, relative(g.url, here)) for g in index.bands],
+            [(g.label, g.count, relative(g.url, here)) for g in index.bands if g.count],
             "人口規模ごとの事例の数",
             "人口規模の区分ごとに、事例の数を横棒で示したグラフ。",
             "band",

@@ -26,7 +26,9 @@ from casebook.feed import FEED_PATH, atom_feed
 from casebook.index import FREQUENT, INITIATIVE_KINDS, CaseView, SiteIndex
 from casebook.models import Event, Interview
 from casebook.municipality import PREFECTURE_SLUGS, PREFECTURES
-from casebook.pages import INTERVIEW_QUESTIONS, PageSpec, page_list, spread
+from casebook.pages import INTERVIEW_QUESTIONS, page_list
+from casebook.pagespec import PageSpec
+from casebook.paging import spread
 from casebook.propose import Contribution, form_data
 from casebook.routes import relative, search_url, url_for
 from casebook.search import search_vocabulary
@@ -155,6 +157,8 @@ def _helpers(index: SiteIndex) -> dict[str, object]:
     bands = {g.label: g.slug for g in index.bands}
     groups = {name: f"group-{i + 1}" for i, (name, _views) in enumerate(index.challenge_groups)}
     return dict(
+        url_for=url_for,
+        search_url=search_url,
         spread_of=spread,
         keyword_search=lambda keywords: search_url(*(("keyword", k.label) for k in keywords)),
         item_cards=ITEM_CARDS,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from casebook.pages import PAGE_SIZE, Paging
+from casebook.paging import PAGE_SIZE, Paging
 from casebook.pipeline import make_site
 from casebook.render import Page
 from casebook.routes import page_url, resolve

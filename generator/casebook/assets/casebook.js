@@ -363,7 +363,9 @@
       }
     };
     const done = read();
-    const boxes = [...root.querySelectorAll(".cb-step__check")];
+    // The stages follow the tools as siblings (their headings are page headings, so they are in the contents).
+    const page = root.parentElement || document;
+    const boxes = [...page.querySelectorAll(".cb-step__check")];
     const progress = root.querySelector(".cb-roadmap__progress");
     const reset = root.querySelector(".cb-roadmap__reset");
     const expand = root.querySelector(".cb-roadmap__expand");
@@ -386,7 +388,7 @@
         show();
       });
     }
-    const toggles = [...root.querySelectorAll(".cb-step__toggle")];
+    const toggles = [...page.querySelectorAll(".cb-step__toggle")];
     const setOpen = (button, open) => {
       button.setAttribute("aria-expanded", String(open));
       button.textContent = open ? "閉じる" : "詳しく";

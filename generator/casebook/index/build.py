@@ -73,6 +73,7 @@ def build_index(corpus: Corpus) -> SiteIndex:
         frameworks=frameworks(corpus, cases),
     )
     index.roadmaps = build_roadmaps(corpus, index)
+    _link_roadmaps(index)
     return index
 
 
@@ -151,3 +152,15 @@ def _kinds(cases: list[CaseView], others: list[RecordView]) -> list[Group]:
         )
         for kind, slug in KIND_SLUGS.items()
     ]
+
+
+def _link_roadmaps(index: SiteIndex) -> None:
+    """Each keyword and challenge learns the roadmaps whose steps name it (its page links them)."""
+    keywords = {kv.keyword.slug: kv for kv in index.keywords}
+    challenges = {cv.challenge.slug: cv for cv in index.challenges}
+    for rm in index.roadmaps:
+        steps = [step for stage in rm.stages for step in stage.steps]
+        for slug in dict.fromkeys(k.slug for step in steps for k in step.keywords):
+            keywords[slug].roadmaps.append(rm)
+        for slug in dict.fromkeys(c.slug for step in steps for c in step.challenges):
+            challenges[slug].roadmaps.append(rm)

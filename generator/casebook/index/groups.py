@@ -126,15 +126,16 @@ def frameworks(corpus: Corpus, cases: list[CaseView]) -> list[FrameworkView]:
 
 
 def bands(cases: list[CaseView]) -> list[Group]:
-    """One group per population band that has cases, in the band order of 規模から探す."""
+    """Every population band, empty ones too (規模から探す shows them all), at an address that never moves."""
     members: dict[str, list[CaseView]] = defaultdict(list)
     for c in cases:
         if c.band is not None:
             members[c.band].append(c)
+    # The slug follows the band's place in BAND_ORDER, not its place among bands with cases: a new
+    # case in an empty band must not move every other band's page.
     return [
         Group(band, f"band-{i + 1}", members[band], url=url_for("size", f"band-{i + 1}"))
         for i, band in enumerate(BAND_ORDER)
-        if members.get(band)
     ]
 
 

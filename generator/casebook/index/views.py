@@ -279,6 +279,8 @@ class KeywordView:
     related: list[Keyword]
     row: str
     others: list[RecordView] = field(default_factory=list, repr=False)
+    roadmaps: list[RoadmapView] = field(default_factory=list, repr=False)
+    """Roadmaps with a step that names the keyword."""
 
     @property
     def url(self) -> str:
@@ -304,6 +306,8 @@ class ChallengeView:
     cases: list[CaseView] = field(repr=False)
     programs: list[ProgramView] = field(repr=False)
     others: list[RecordView] = field(default_factory=list, repr=False)
+    roadmaps: list[RoadmapView] = field(default_factory=list, repr=False)
+    """Roadmaps with a step that faces the challenge."""
 
     @property
     def url(self) -> str:
