@@ -25,6 +25,9 @@ from openpyxl import load_workbook
 from pydantic import TypeAdapter, ValidationError
 
 from casebook.export import (
+    DATE_COLUMNS,
+    FLAT_COLUMNS,
+    NUMBER_COLUMNS,
     cases_csv,
     cases_xlsx,
     flat_rows,
@@ -101,7 +104,11 @@ def test_xlsx_holds_no_formula_and_round_trips(corpus: Corpus, tmp_path: Path) -
     sheet = load_workbook(path).active
     assert sheet is not None
     cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value is not None]
-    assert {c.data_type for c in cells} == {"s"}
+    columns = {i + 1: key for i, (key, _label) in enumerate(FLAT_COLUMNS)}
+    typed = NUMBER_COLUMNS | DATE_COLUMNS
+    # Text is always a string cell; only 人口 and the dates are numbers or dates (never formulas).
+    assert {c.data_type for c in cells if columns[c.column] not in typed} == {"s"}
+    assert {c.data_type for c in cells if columns[c.column] in typed} <= {"n", "d", "s"}
     title = next(c for c in cells if c.value == HOSTILE["title"])
     assert title.quotePrefix  # Excel's own apostrophe: editing the cell keeps it text
     assert load_xlsx(path) == flat_rows(corpus)

@@ -319,3 +319,29 @@ def test_export_into_a_folder_it_cannot_write_says_so(tmp_path: Path) -> None:
     result = casebook("export", "--out", "locked/data", cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith("casebook export: --out locked/data: 書き込めません")
+
+
+def test_exports_speak_the_sites_words_and_excel_sorts_numbers_and_dates(corpus, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from casebook.export import FLAT_COLUMNS
+
+    goka = next(row for row in load_csv(cases_csv(corpus)) if row["id"] == "goka")
+    category = corpus.taxonomy.category(goka["category_slug"])
+    assert category is not None and goka["category"] == category.label  # 日本語, not "plans-and-systems"
+    assert all(not c.isascii() for c in goka["challenges"].split(";"))
+    assert goka["challenge_slugs"].split(";")[0].isascii()
+    assert goka["sources"].startswith("「デジタル人材の育成ガイドブック＜事例編＞」（総務省） p.")
+
+    path = tmp_path / "cases.xlsx"
+    cases_xlsx(corpus, path)
+    sheet = load_workbook(path).active
+    assert sheet is not None
+    column = {key: i for i, (key, _label) in enumerate(FLAT_COLUMNS)}
+    rows = list(sheet.iter_rows(min_row=2))
+    populations = [r[column["population"]].value for r in rows if r[column["population"]].value is not None]
+    assert populations and all(isinstance(v, int) for v in populations)
+    assert sorted(populations)[0] < 19000 < sorted(populations)[-1]  # as numbers: 8000 < 19000 < 107000
+    published = [r[column["published"]].value for r in rows]
+    assert all(isinstance(v, dt.datetime) for v in published)
+    assert sheet.column_dimensions["B"].width >= 30  # the title column is wide enough to read

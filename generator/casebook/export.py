@@ -7,13 +7,15 @@ Each export loads back.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from casebook.models import RECORD_ADAPTER, Case
+from casebook.models import RECORD_ADAPTER, Case, Program, SourceRef
 from casebook.outputs import written_whole
 from casebook.validate import Corpus
 
@@ -34,8 +36,30 @@ FLAT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("sources", "出典"),
     ("published", "公開日"),
     ("updated", "最終更新日"),
+    ("category_slug", "カテゴリ（ID）"),
+    ("challenge_slugs", "課題（ID）"),
+    ("program_ids", "支援制度（ID）"),
+    ("source_ids", "出典（ID）"),
 )
-"""One row per case; lists are joined with `;` (as the government model does for キーワード)."""
+"""One row per case, in the words the site shows; the ids machines join on come last, in their own
+columns. Lists are joined with `;` (as the government model does for キーワード)."""
+
+NUMBER_COLUMNS = frozenset({"population"})
+"""Stored as numbers in the XLSX, so sorting puts 8,000 before 19,000."""
+
+DATE_COLUMNS = frozenset({"population_as_of", "published", "updated"})
+"""Stored as dates in the XLSX (with the precision the record gives: day, month or year)."""
+
+WIDTHS = {
+    "title": 40,
+    "summary": 60,
+    "sources": 40,
+    "keywords": 30,
+    "challenges": 30,
+    "category": 24,
+    "organization": 12,
+}
+"""Column widths (characters) for the XLSX; the rest get 12."""
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 """What makes a spreadsheet read a cell as a formula (OWASP CSV injection), with the full-width forms
@@ -71,15 +95,41 @@ def _cases(corpus: Corpus) -> list[tuple[str, Case]]:
     return [(e.id, e.record) for e in sorted(corpus.entries.values(), key=lambda e: e.id) if isinstance(e.record, Case)]
 
 
-def flat_row(ident: str, case: Case, labels: dict[str, str]) -> dict[str, str]:
-    """A case as one row of text cells (keywords as their display labels)."""
+@dataclass(frozen=True)
+class Names:
+    """What the site calls each keyword spelling, category, challenge, program and source."""
+
+    keywords: dict[str, str]
+    terms: dict[str, str]
+    """Category and challenge slugs → labels."""
+    programs: dict[str, str]
+    sources: dict[str, str]
+    """Source ids → 「title」（publisher）."""
+
+
+def _names(corpus: Corpus) -> Names:
+    tax = corpus.taxonomy
+    keywords = {}
+    for e in corpus.entries.values():
+        for text in e.record.keywords:
+            kw = tax.keyword(text)
+            keywords[text] = kw.label if kw else text
+    terms = {c.slug: c.label for c in tax.categories} | {c.slug: c.label for c in tax.challenges}
+    programs = {e.id: e.record.title for e in corpus.entries.values() if isinstance(e.record, Program)}
+    sources = {s.id: f"「{s.title}」（{s.publisher}）" for s in tax.sources}
+    return Names(keywords, terms, programs, sources)
+
+
+def _source_text(src: SourceRef, names: Names) -> str:
+    what = names.sources.get(src.document, src.document) if src.document else f"「{src.title}」（{src.publisher}）"
+    if src.page:
+        return f"{what} p.{src.page}" + (f"-{src.page_end}" if src.page_end else "")
+    return f"{what} {src.section or src.url or ''}".strip()
+
+
+def flat_row(ident: str, case: Case, names: Names) -> dict[str, str]:
+    """A case as one row of text cells, in the words the site shows (ids in the last columns)."""
     org = case.organization
-    sources = "; ".join(
-        f"{s.document or s.title} p.{s.page}" + (f"-{s.page_end}" if s.page_end else "")
-        if s.page
-        else f"{s.document or s.title} {s.section or s.url}"
-        for s in case.sources
-    )
     return {
         "id": ident,
         "title": case.title,
@@ -89,30 +139,25 @@ def flat_row(ident: str, case: Case, labels: dict[str, str]) -> dict[str, str]:
         "kind": org.kind.value,
         "population": str(org.population.value) if org.population else "",
         "population_as_of": (org.population.as_of or "") if org.population else "",
-        "category": case.category,
-        "keywords": ";".join(labels.get(k, k) for k in case.keywords),
-        "challenges": ";".join(case.challenges),
-        "programs": ";".join(case.programs),
+        "category": names.terms.get(case.category, case.category),
+        "keywords": ";".join(names.keywords.get(k, k) for k in case.keywords),
+        "challenges": ";".join(names.terms.get(c, c) for c in case.challenges),
+        "programs": ";".join(names.programs.get(p, p) for p in case.programs),
         "summary": case.summary,
-        "sources": sources,
+        "sources": "; ".join(_source_text(s, names) for s in case.sources),
         "published": case.published,
         "updated": case.updated,
+        "category_slug": case.category,
+        "challenge_slugs": ";".join(case.challenges),
+        "program_ids": ";".join(case.programs),
+        "source_ids": ";".join(s.document or "" for s in case.sources),
     }
-
-
-def _labels(corpus: Corpus) -> dict[str, str]:
-    labels = {}
-    for e in corpus.entries.values():
-        for text in e.record.keywords:
-            kw = corpus.taxonomy.keyword(text)
-            labels[text] = kw.label if kw else text
-    return labels
 
 
 def flat_rows(corpus: Corpus) -> list[dict[str, str]]:
     """Every case as a flat row."""
-    labels = _labels(corpus)
-    return [flat_row(ident, case, labels) for ident, case in _cases(corpus)]
+    names = _names(corpus)
+    return [flat_row(ident, case, names) for ident, case in _cases(corpus)]
 
 
 def csv_cell(text: str) -> str:
@@ -150,7 +195,7 @@ def load_csv(data: bytes) -> list[dict[str, str]]:
 
 def gif_csv(corpus: Corpus) -> bytes:
     """The government's 「事例」 columns (取り組み内容 joined from our initiatives)."""
-    labels = _labels(corpus)
+    labels = _names(corpus).keywords
     rows = []
     for _ident, case in _cases(corpus):
         content = " / ".join(f"{i.heading}: {'、'.join(i.points)}" if i.points else i.heading for i in case.initiatives)
@@ -162,15 +207,33 @@ def gif_csv(corpus: Corpus) -> bytes:
     return _csv(GIF_COLUMNS, rows)
 
 
-def cases_xlsx(corpus: Corpus, path: Path) -> None:
-    """cases.xlsx: codes as text (Excel would drop their leading zeros), filters on the header row.
+_DATE_FORMATS = {10: ("yyyy-mm-dd", "%Y-%m-%d"), 7: ("yyyy-mm", "%Y-%m"), 4: ("yyyy", "%Y")}
+"""Length of a stored date → (Excel number format, strftime), so a date keeps its precision."""
 
-    Every cell is a string cell (openpyxl would store `=…` as a formula). A cell that starts like a
+
+def _xlsx_value(key: str, text: str) -> tuple[object, str | None]:
+    """(cell value, number format) of a flat cell: numbers and dates as such, everything else as text."""
+    if key in NUMBER_COLUMNS and text.isdigit():
+        return int(text), "#,##0"
+    if key in DATE_COLUMNS and len(text) in _DATE_FORMATS:
+        excel, python = _DATE_FORMATS[len(text)]
+        try:
+            return dt.datetime.strptime(text, python), excel
+        except ValueError:
+            pass  # a fiscal year (FY2023) stays text
+    return text, "@" if key == "code" else None
+
+
+def cases_xlsx(corpus: Corpus, path: Path) -> None:
+    """cases.xlsx: people open it in Excel, so 人口 is a number, dates are dates, codes keep their zeros.
+
+    Text cells are string cells (openpyxl would store `=…` as a formula). A cell that starts like a
     formula also gets Excel's own apostrophe, the `quotePrefix` style: the text stays as written
     (no visible `'`, nothing for load_xlsx to strip), and editing the cell does not turn it into one.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
@@ -180,16 +243,32 @@ def cases_xlsx(corpus: Corpus, path: Path) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in flat_rows(corpus):
-        sheet.append([row[k] for k, _l in FLAT_COLUMNS])
-        for cell in sheet[sheet.max_row]:
-            cell.data_type = "s"
-            cell.quotePrefix = str(cell.value or "").startswith(FORMULA_START)
-    code_column = [k for k, _l in FLAT_COLUMNS].index("code") + 1
-    for (cell,) in sheet.iter_rows(min_row=2, min_col=code_column, max_col=code_column):
-        cell.number_format = "@"
+        sheet.append([None] * len(FLAT_COLUMNS))
+        for cell, (key, _label) in zip(sheet[sheet.max_row], FLAT_COLUMNS, strict=True):
+            value, number_format = _xlsx_value(key, row[key])
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"
+                cell.quotePrefix = value.startswith(FORMULA_START)
+            if number_format:
+                cell.number_format = number_format
+    for i, (key, _label) in enumerate(FLAT_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = WIDTHS.get(key, 12)
     sheet.auto_filter.ref = sheet.dimensions
     sheet.freeze_panes = "A2"
     book.save(path)
+
+
+def _text_of(value: object, number_format: str) -> str:
+    """A cell back as the flat text it was made from."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        python = next(p for excel, p in _DATE_FORMATS.values() if excel == number_format)
+        return value.strftime(python)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def load_xlsx(path: Path) -> list[dict[str, str]]:
@@ -201,10 +280,10 @@ def load_xlsx(path: Path) -> list[dict[str, str]]:
     try:
         sheet = book.active
         assert sheet is not None
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows)
+        rows = sheet.iter_rows()
+        header = [str(c.value) for c in next(rows)]
         keys = {label: key for key, label in FLAT_COLUMNS}
-        return [{keys[str(h)]: "" if v is None else str(v) for h, v in zip(header, row, strict=True)} for row in rows]
+        return [{keys[h]: _text_of(c.value, c.number_format) for h, c in zip(header, row, strict=True)} for row in rows]
     finally:
         book.close()
 
