@@ -53,7 +53,9 @@ def japan_map(counts: dict[str, int], links: dict[str, str], title: str, descrip
         n = counts.get(prefecture, 0)
         fill = _shade(n, most)
         ink = "#ffffff" if fill in PALETTE[3:] else "#1a1a1a"
-        label = f"{prefecture} {n}件"
+        # The accessible name starts with the visible text (「宮城 1」), so a voice user who says what
+        # they see finds the link (WCAG 2.5.3 label in name); the full name follows.
+        label = f"{_short(prefecture)} {n}件（{prefecture}）"
         tile = (
             f'<rect x="{x + 1}" y="{y + 1}" width="{TILE - 2}" height="{TILE - 2}" rx="4" fill="{fill}"/>'
             f'<text x="{x + TILE / 2}" y="{y + 18}" text-anchor="middle" font-size="11" fill="{ink}">{escape(_short(prefecture))}</text>'

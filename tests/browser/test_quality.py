@@ -65,20 +65,20 @@ def test_html_is_valid_apart_from_materials_known_markup(built_site: Path) -> No
     assert len(files) >= 30
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_serious_accessibility_violations(browser: Any, built_site: Path, scheme: str) -> None:
-    # Material follows the reader's system setting (prefers-color-scheme): check both palettes.
+@pytest.mark.parametrize(("scheme", "width"), [("light", 1280), ("dark", 1280), ("light", 390)])
+def test_no_serious_accessibility_violations(browser: Any, built_site: Path, scheme: str, width: int) -> None:
+    # Material follows the reader's system setting (prefers-color-scheme): check both palettes, and a phone.
     axe = _tool(AXE).read_text(encoding="utf-8")
     problems = []
     with serve(built_site) as base:
-        page = browser.new_page(color_scheme=scheme)
+        page = browser.new_page(color_scheme=scheme, viewport={"width": width, "height": 900})
         for url in page_types():
             page.goto(base + url)
             page.wait_for_load_state("networkidle")
             expected = "slate" if scheme == "dark" else "default"
             assert page.evaluate("document.body.dataset.mdColorScheme") == expected, url
             page.add_script_tag(content=axe)
-            result = page.evaluate("() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})")
+            result = page.evaluate("() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
             for v in result["violations"]:
                 if v["impact"] in ("serious", "critical"):
                     targets = [n["target"] for n in v["nodes"]][:3]

@@ -78,11 +78,17 @@ def test_every_map_link_opens_its_prefecture(page: tuple[Any, str], index) -> No
         ".cb-map a",
         "els => els.map(a => [a.getAttribute('aria-label'), new URL(a.getAttribute('href'), location.href).href])",
     )
-    assert {label.split(" ")[0] for label, _ in links} == {p.name for p in index.prefectures}
+    # 「宮城 1件（宮城県）」: the visible text first (WCAG 2.5.3 label in name), the full name after.
+    names = {label.rsplit("（", 1)[1].rstrip("）") for label, _ in links}
+    assert names == {p.name for p in index.prefectures}
+    visible = tab.eval_on_selector_all(
+        ".cb-map a", "els => els.map(a => [...a.querySelectorAll('text')].map(t => t.textContent).join(' '))"
+    )
+    assert all(label.startswith(text) for (label, _), text in zip(links, visible, strict=True)), (links, visible)
     for label, href in links:
         response = tab.request.get(href)
         assert response.status == 200, href
-        assert label.split(" ")[0] in response.text()
+        assert label.rsplit("（", 1)[1].rstrip("）") in response.text()
     tab.locator(".cb-map a").first.click()
     assert "/prefectures/" in tab.url
 
