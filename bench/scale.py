@@ -207,6 +207,21 @@ def edit_to_served(project: Path) -> tuple[float, float]:
         server.wait(timeout=30)
 
 
+PAGE_LIMIT = 300 * 1024
+"""No HTML page may weigh more than this (what a reader on an LGWAN link downloads for one page)."""
+
+
+def heaviest_pages(site: Path) -> dict[str, object]:
+    """The largest HTML page of the built site, and how many pages are over PAGE_LIMIT."""
+    sizes = [(p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*.html")]
+    largest, where = max(sizes)
+    return {
+        "largest_kib": largest / 1024,
+        "largest_page": where,
+        "over_limit": sum(1 for n, _p in sizes if n > PAGE_LIMIT),
+    }
+
+
 def run(sizes: list[int]) -> list[dict[str, object]]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     rows = []
@@ -248,6 +263,7 @@ def run(sizes: list[int]) -> list[dict[str, object]]:
                 "bare_peak_mib": bare_mib,
                 "site_mib": folder_mib(site),
                 "index_mib": index_mib,
+                **heaviest_pages(site),
             }
             if n == 1000:
                 print(f"[{n}] 編集からページ配信までを測っています…", file=sys.stderr, flush=True)
@@ -270,6 +286,11 @@ def table(rows: list[dict[str, object]]) -> str:
             f" | {full / bare:.2f} | {stages / full:.0%} | {full / int(r['cases']) * 1000:.1f} ms | {pf:.1f} s"  # type: ignore[arg-type]
             f" | {float(r['peak_mib']):,.0f} MiB | {float(r['site_mib']):,.0f} MiB | {float(r['index_mib']):,.1f} MiB | {edit} |"  # type: ignore[arg-type]
         )
+    lines += ["", "| 事例数 | 最も重い HTML ページ | 300 KB を超えるページ |", "|---:|---|---:|"]
+    for r in rows:
+        lines.append(
+            f"| {r['cases']:,} | {float(r['largest_kib']):,.0f} KiB（`{r['largest_page']}`） | {r['over_limit']} |"
+        )  # type: ignore[arg-type]
     return "\n".join(lines)
 
 
