@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -68,3 +69,32 @@ def test_every_file_declares_its_schema(path: Path) -> None:
     assert first.startswith("# yaml-language-server: $schema=")
     target = (path.parent / first.split("=", 1)[1]).resolve()
     assert target.is_file(), f"{path}: schema link {target} does not exist"
+
+
+def test_check_a_file_from_inside_the_records_folder() -> None:
+    # A contributor who `cd cases/municipal` checks the file they just edited, as pre-commit does from the root.
+    result = run("check", "goka.yaml", cwd=ROOT / "cases" / "municipal")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "問題なし" in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("人材育成を活性化する計画や制度の工夫", "表示名ではなく、cases/categories.yaml の slug"),
+        ("plans", "使えるもの: plans-and-systems、"),
+    ],
+)
+def test_a_category_written_as_its_label_or_a_stray_word_is_answered_with_the_slugs(
+    tmp_path: Path, written: str, expected: str
+) -> None:
+    cases = tmp_path / "cases"
+    shutil.copytree(ROOT / "cases", cases)
+    goka = cases / "municipal" / "goka.yaml"
+    goka.write_text(
+        goka.read_text(encoding="utf-8").replace("category: plans-and-systems", f"category: {written}"),
+        encoding="utf-8",
+    )
+    result = run("check", "cases", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("cases/municipal/goka.yaml:") and expected in result.stdout, result.stdout

@@ -353,3 +353,9 @@ def test_from_issue_names_missing_answers_of_a_body_not_from_the_form(project: P
         in result.stdout
     )
     assert "タイトル: 必須項目「タイトル」がありません" in result.stdout
+
+
+def test_from_issue_says_in_japanese_that_the_body_file_is_missing(project: Path) -> None:
+    result = casebook("from-issue", str(project / "no-such-body.md"), cwd=project)
+    assert result.returncode == 2
+    assert "を読めません（" in result.stderr and "Errno" not in result.stderr and "No such file" not in result.stderr

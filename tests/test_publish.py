@@ -196,10 +196,21 @@ def careless(tmp_path: Path) -> Path:
     (project / "generator" / "casebook" / "cli.py").write_text("# 手で書いたコード\n", encoding="utf-8")
     (tmp_path / "home").mkdir()
     (tmp_path / "home" / ".bashrc").write_text("# 利用者の設定\n", encoding="utf-8")
+    # The editor's schemas every record points at, and archives a package left: outputs of other commands.
+    shutil.copytree(ROOT / "schema", project / "schema")
+    (project / "dist").mkdir()
+    (project / "dist" / "casebook-site.zip").write_bytes(b"PK\x05\x06" + bytes(18))
     return project
 
 
-CARELESS_OUTS = ["cases", "cases/municipal", "cases/new", "docs", "docs/site", ".", "..", "generator", "HOME"]
+CARELESS_OUTS = ["cases", "cases/municipal", "cases/new", "docs", "docs/site", ".", "..", "generator", "HOME", "schema"]
+
+
+def test_build_does_not_replace_a_folder_of_archives(careless: Path) -> None:
+    before = snapshot(careless.parent)
+    result = casebook("build", "--out", "dist", cwd=careless)
+    assert result.returncode == 2 and "dist/casebook-site.zip" in result.stderr, result.stderr
+    assert snapshot(careless.parent) == before
 
 
 @pytest.mark.parametrize("command", ["build", "export"])

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from casebook.diagnostics import Diagnostic, Severity
+from casebook.diagnostics import Diagnostic, Severity, os_reason
 from casebook.municipality import OrgKind, code_problem, default_kind, prefecture_of_code
 from casebook.pages import INTERVIEW_QUESTIONS
 from casebook.scaffold import case_folder, suggest_id
@@ -307,8 +307,14 @@ def run(body_file: Path, root: Path, ident: str | None, number: int | None) -> i
     """The command: print the new file's path (stdout), or every problem at the issue's lines."""
     try:
         body = sys.stdin.read() if body_file.as_posix() == "-" else body_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"casebook from-issue: {body_file.as_posix()} を読めません（{exc}）", file=sys.stderr)
+    except OSError as exc:
+        print(f"casebook from-issue: {body_file.as_posix()} を読めません（{os_reason(exc)}）", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError:
+        print(
+            f"casebook from-issue: {body_file.as_posix()} は UTF-8 ではありません — UTF-8 で保存し直してください",
+            file=sys.stderr,
+        )
         return 2
     shown = "issue" if body_file.as_posix() == "-" else body_file.as_posix()
     result = from_issue(body, shown, root, ident, number, dt.date.today())

@@ -38,12 +38,14 @@ _OS_FILES = {"thumbs.db", "desktop.ini"}
 def find_root(paths: list[Path] | tuple[Path, ...], cwd: Path | None = None) -> Path:
     """The cases folder the paths belong to; never a folder above the project.
 
-    The project is the working directory (`cwd`) or the nearest folder with `mkdocs.yml`; no folder
-    above it is ever looked at. A folder named `cases` or holding a taxonomy file is a cases
+    The project is the nearest folder with `mkdocs.yml` at or above the working directory (`cwd`),
+    or the working directory itself; no folder above the project is ever looked at. A folder named `cases` or holding a taxonomy file is a cases
     folder; a folder given explicitly outside the project's `cases/` is taken as the cases folder
     itself (the test corpus `tests/broken/cases`, or a plugin's `cases_dir`).
     """
-    project = (cwd or Path.cwd()).resolve()
+    here_now = (cwd or Path.cwd()).resolve()
+    # Run from inside a project (e.g. in cases/municipal/), the project is the folder with mkdocs.yml.
+    project = next((p for p in (here_now, *here_now.parents) if (p / "mkdocs.yml").is_file()), here_now)
     if not paths:
         return project / CASES
     start = paths[0].resolve()

@@ -1,9 +1,9 @@
 """Where a command may write: a careless `--out` must never cost a record, a page or a project.
 
 `build` replaces its folder whole and `export`, `schema`, `package` overwrite files in theirs, so
-each writes only into a folder that is missing, empty, or holds nothing but what casebook itself
-writes there: a built site carries the marker file SITE_MARKER, and exports, schemas and archives are
-known by name. The project itself, anything around it, and the records and hand-written pages
+each writes only into a folder that is missing, empty, or holds nothing but what that command itself
+writes there: a built site carries the marker file SITE_MARKER (a build replaces nothing else), and
+exports, schemas and archives are known by name. The project itself, anything around it, and the records and hand-written pages
 (`cases/`, `docs/`) are refused even when empty.
 """
 
@@ -34,12 +34,18 @@ class OutputRefused(Exception):
     """`--out` names a folder casebook must not write into; the text says why and what to do, in Japanese."""
 
 
-def _own_names() -> frozenset[str]:
+def _own_names(command: str) -> frozenset[str]:
+    """What this command itself writes into its folder; anything else there is someone else's.
+
+    A build replaces its folder whole, so it owns nothing by name: only a folder with the site marker
+    (or an empty one) may go. Schemas are not an export's, and archives are not a build's.
+    """
     # Imported here: export and cli import this module, and only this check needs their names.
     from casebook.export import EXPORTS
     from casebook.schemas import SCHEMAS
 
-    return frozenset({*EXPORTS, *SCHEMAS, *ARCHIVES, SITE_MARKER})
+    owned = {"build": (), "export": EXPORTS, "schema": (*SCHEMAS,), "package": (*ARCHIVES, *EXPORTS)}
+    return frozenset(owned.get(command, ()))
 
 
 def _foreign_entry(folder: Path, names: frozenset[str]) -> Path | None:
@@ -77,13 +83,16 @@ def check_output(folder: Path, command: str, project: Path, records: Iterable[Pa
         raise OutputRefused(
             f"{given}: プロジェクトのフォルダ（またはその上）です。中のものを消さないよう何もしませんでした — {remedy}"
         )
-    for kept, what in ((home / "cases", "記録"), (home / "docs", "手書きのページ"), *((r, "記録") for r in records)):
+    kept_folders = [(home / "cases", "記録"), (home / "docs", "手書きのページ"), *((r, "記録") for r in records)]
+    if command != "schema":
+        kept_folders.append((home / "schema", "エディタ用の JSON Schema"))  # every record's line 1 points there
+    for kept, what in kept_folders:
         kept = kept.resolve()
         if target == kept or kept in target.parents:
             raise OutputRefused(f"{given}: {_shown(kept)}/ は{what}のフォルダです。ここには書き出せません — {remedy}")
     if target.exists() and not target.is_dir():
         raise OutputRefused(f"{given}: フォルダではなくファイルです。上書きしませんでした — {remedy}")
-    if target.is_dir() and (foreign := _foreign_entry(target, _own_names())) is not None:
+    if target.is_dir() and (foreign := _foreign_entry(target, _own_names(command))) is not None:
         raise OutputRefused(
             f"{given}: casebook が作ったものではない「{_shown(foreign)}」があります。消さないよう何もしませんでした"
             f" — 空のフォルダか{remedy}"

@@ -20,7 +20,8 @@ import yaml
 from casebook.dates import parse_date
 from casebook.municipality import OrgKind, check_digit, code_problem, kind_problem
 from casebook.taxonomy import normalize_key
-from casebook.validate import _unknown_keyword, check
+from casebook.validate import check
+from casebook.validate.lookup import unknown_keyword
 from sitecheck import ROOT, build, copy_project, cut_off, serve
 
 pytestmark = pytest.mark.browser
@@ -186,6 +187,13 @@ def test_the_forms_rules_are_checks_own(page: Any, tmp_path: Path) -> None:
     ]:
         expected = kind_problem(code, OrgKind(kind))
         assert page.evaluate(f"{js}.kindProblem({code!r}, {kind!r})") == expected, (code, kind)
+    # A municipality's name carries no prefecture (check says so; the form must not say "passes").
+    page.get_by_label("団体コード（必須）").fill("085421")
+    page.get_by_label("団体名（必須）").fill("茨城県五霞町")
+    page.get_by_label("団体名（必須）").press("Tab")
+    assert "に都道府県名が入っています" in page.locator("#cb-p-name-msg").inner_text()
+    page.get_by_label("団体名（必須）").fill("")
+    page.get_by_label("団体コード（必須）").fill("")
     dates = ["R4.2", "令和5年度", "令和元年5月1日", "令和元年4月", "平成31年5月1日", "R0.4", "2024-02-30", "2024-13",
              "R5年度", "令和5年度4月", "1800", "2023年度", "ｒ４．２", "令和5年度〜令和6年度", "R5からR6.3まで",
              "2023-04～2024-03", "あした", "令和5年度〜あした", "昭和64年1月8日", "H31.4.30"]  # fmt: skip
@@ -203,7 +211,7 @@ def test_the_forms_rules_are_checks_own(page: Any, tmp_path: Path) -> None:
         assert page.evaluate(
             f"([w, ks]) => {js}.closeMatches(w, ks, 9, 0.5)", [key, keys]
         ) == difflib.get_close_matches(key, keys, n=9, cutoff=0.5)
-        message, hint = _unknown_keyword(corpus.taxonomy, word) or ("", "")
+        message, hint = unknown_keyword(corpus.taxonomy, word) or ("", "")
         box = page.get_by_role("textbox", name="キーワード", exact=True)
         box.fill(word)
         box.press("Enter")

@@ -78,7 +78,9 @@ def test_no_serious_accessibility_violations(browser: Any, built_site: Path, sch
             expected = "slate" if scheme == "dark" else "default"
             assert page.evaluate("document.body.dataset.mdColorScheme") == expected, url
             page.add_script_tag(content=axe)
-            result = page.evaluate("() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+            result = page.evaluate(
+                "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+            )
             for v in result["violations"]:
                 if v["impact"] in ("serious", "critical"):
                     targets = [n["target"] for n in v["nodes"]][:3]

@@ -85,28 +85,30 @@
     ? [iso(date.year, 4, 1), iso(date.year + 1, 3, 31)]
     : [iso(date.year, date.month || 1, date.day || 1),
       iso(date.year, date.month || 12, date.day || daysIn(date.year, date.month || 12))];
+  const part = (digits) => (digits === undefined || digits === "" ? -1 : Number(digits));
   const dated = (year, month, day, fiscal, raw) => {
     if (year < 1868 || year > 2100) throw new Error(`「${raw}」: 年 ${year} は範囲外です（1868〜2100）`);
-    if (month && (month < 1 || month > 12)) throw new Error(`「${raw}」: ${month}月はありません`);
-    if (day && (day < 1 || day > daysIn(year, month))) throw new Error(`「${raw}」: ${year}年${month}月${day}日はありません`);
-    return { year, month, day, fiscal };
+    // -1: not written; 0 is a written zero (`2024-00`), which is no month at all (as dates.py says).
+    if (month !== -1 && (month < 1 || month > 12)) throw new Error(`「${raw}」: ${month}月はありません（月は 1〜12）`);
+    if (day !== -1 && (day < 1 || day > daysIn(year, month))) throw new Error(`「${raw}」: ${year}年${month}月${day}日はありません`);
+    return { year, month: Math.max(month, 0), day: Math.max(day, 0), fiscal };
   };
   const parseText = (value) => {
     const text = value.normalize("NFKC").trim().replace(/ /g, "");
     let m = text.match(ISO);
-    if (m) return dated(Number(m[1]), Number(m[2] || 0), Number(m[3] || 0), false, value);
+    if (m) return dated(Number(m[1]), part(m[2]), part(m[3]), false, value);
     m = text.match(FY);
-    if (m) return dated(Number(m[1] || m[2]), 0, 0, true, value);
+    if (m) return dated(Number(m[1] || m[2]), -1, -1, true, value);
     m = text.match(KANJI) || text.toUpperCase().match(ABBREV);
     if (m) {
       const at = ERAS.findIndex((e) => e[0] === m[1] || e[1] === m[1]);
       const [name, , start] = ERAS[at];
       const n = m[2] === "元" ? 1 : Number(m[2]);
       if (n === 0) throw new Error(`「${value}」: ${name}0年はありません（元年は 1 年です）`);
-      const month = Number(m[3] || 0);
+      const month = part(m[3]);
       const fiscal = Boolean(m[5]);
-      if (fiscal && month) throw new Error(`「${value}」: 年度には月を付けられません`);
-      const date = dated(start[0] + n - 1, month, Number(m[4] || 0), fiscal, value);
+      if (fiscal && month !== -1) throw new Error(`「${value}」: 年度には月を付けられません`);
+      const date = dated(start[0] + n - 1, month, part(m[4]), fiscal, value);
       const first = iso(...start);
       const [ny, nm, nd] = at ? ERAS[at - 1][2] : [10000, 1, 1]; // the era ends the day before the next begins
       const end = at ? new Date(Date.UTC(ny, nm - 1, nd) - 864e5).toISOString().slice(0, 10) : "9999-12-31";
@@ -304,6 +306,14 @@
         else if ((kindProblem(code(), $("kind").value))) out.kind = `${kindProblem(code(), $("kind").value)} — 団体区分か団体コードを確かめてください`;
         else if ($("kind").value === "都道府県" && value("name") && value("name") !== prefectureOf(code())) {
           out.name = `都道府県の団体名「${value("name")}」が都道府県「${prefectureOf(code())}」と違います — 都道府県の記録では name に都道府県名を書きます`;
+        } else if ($("kind").value !== "都道府県" && value("name")) {
+          // The same rule as validate/references.py: a municipality's name carries no prefecture.
+          const named = data.prefectures.find((p) => value("name").startsWith(p));
+          if (named && named === prefectureOf(code())) {
+            out.name = `団体名「${value("name")}」に都道府県名が入っています — 都道府県名を除いて「${value("name").slice(named.length)}」と書いてください（都道府県は prefecture に書きます）`;
+          } else if (named) {
+            out.name = `団体名「${value("name")}」が都道府県「${prefectureOf(code())}」（団体コード ${code()}）と合いません — 団体名には都道府県名を含めません。団体名・都道府県・団体コードを確かめてください`;
+          }
         }
       }
       const limit = data.summaryMax;

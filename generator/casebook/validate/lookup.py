@@ -83,7 +83,11 @@ class Refs:
             return None
         what, where = _TERMS[kind]
         guess = closest(slug, known)
-        return f"未登録の{what}「{slug}」", f"候補: {guess[0]}" if guess else where
+        if guess:
+            return f"未登録の{what}「{slug}」", f"候補: {guess[0]}"
+        # Nothing alike: a short list is more help than a file name (categories are a handful).
+        listed = f"。使えるもの: {'、'.join(known)}" if 0 < len(known) <= 12 else ""
+        return f"未登録の{what}「{slug}」", where + listed
 
 
 _TERMS = {

@@ -50,6 +50,21 @@ _CUSTOM_HINTS = {
 """Hints for the errors our own validators raise (their messages are already Japanese)."""
 
 
+_SLUG_FIELDS = {
+    "category": "表示名ではなく、cases/categories.yaml の slug（英字の ID）を書きます（例: plans-and-systems）",
+    "challenges": "表示名ではなく、cases/challenges.yaml の slug（英字の ID）を書きます（例: takes-time）",
+    "programs": "cases/programs/ にある記録のファイル名（拡張子なし）を書きます（例: dx-advisor）",
+    "document": "cases/sources.yaml の id を書きます（例: guidebook）。登録していない資料は title と publisher で書きます",
+}
+"""Where a slug field's value comes from, for a contributor who wrote the label shown on the site."""
+
+
+def _slug_field(loc: tuple[int | str, ...]) -> str:
+    """The field a slug belongs to: `challenges[1]` → challenges, `sources[0].document` → document."""
+    names = [part for part in loc if isinstance(part, str)]
+    return names[-1] if names else ""
+
+
 _BOUNDS = {"ge": "以上に", "gt": "より大きく", "le": "以下に", "lt": "より小さく"}
 
 
@@ -104,6 +119,8 @@ def _explain(err: ErrorDetails, fields: list[str]) -> tuple[str, str]:
                 "半角英小文字・数字・ハイフンだけで書いてください（例: dx-advisor）",
             )
         return f"「{shown}」は形式に合いません", f"形式: {ctx.get('pattern')}"
+    if kind == "slug" and (field := _slug_field(err["loc"])) in _SLUG_FIELDS:
+        return err["msg"], _SLUG_FIELDS[field]
     if kind in _CUSTOM_HINTS:
         return err["msg"], _CUSTOM_HINTS[kind]
     return (
