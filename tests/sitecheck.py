@@ -13,10 +13,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import unquote, urldefrag, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+SUBPATH_SITE_URL = "http://127.0.0.1/kb/"
+"""`site_url` of the `subpath_site` fixture (a build served under /kb/)."""
+EDIT_BASE_URL = "https://example.invalid/edit/main/"
+"""`CASEBOOK_EDIT_BASE_URL` of the `subpath_site` fixture."""
 
 
 def build(project: Path, out: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -130,6 +134,17 @@ def serve(folder: Path, prefix: str = "/") -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def settle(page: Any) -> None:
+    """Wait until a loaded page's own scripts are done, by their own signals (not by network silence).
+
+    `page.goto` already waits for the load event, after which the theme and casebook.js have run;
+    only the search page keeps working: it loads Pagefind, then marks `#cb-search` ready and not busy.
+    """
+    if page.locator("#cb-search").count():
+        page.wait_for_function("document.querySelector('#cb-search').dataset.ready === 'true'")
+        page.wait_for_function("document.querySelector('#cb-search').dataset.busy === 'false'")
 
 
 def page_types() -> list[str]:
