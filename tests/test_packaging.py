@@ -64,16 +64,14 @@ def test_the_installed_wheel_builds_and_packages_the_knowledge_base(wheel: Path,
     run(
         sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-deps", "--no-index", wheel, cwd=tmp_path
     )
-    purelib = run(
-        python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=tmp_path
-    ).stdout.strip()
-    (Path(purelib) / "casebook_test_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    purelib = Path(sysconfig.get_path("purelib", vars={"base": str(venv), "platbase": str(venv)}))
+    (purelib / "casebook_test_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
 
     project = copy_project(tmp_path / "kb")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"NO_MKDOCS_2_WARNING": "1"}
-    where = run(python, "-c", "import casebook.plugin; print(casebook.plugin.__file__)", cwd=project, env=env)
-    assert Path(where.stdout.strip()).is_relative_to(venv), where.stdout
-    paths = run(python, "-c", "import sys; print(*sys.path, sep='\\n')", cwd=project, env=env).stdout.splitlines()
+    script = "import sys, casebook.plugin; print(casebook.plugin.__file__, *sys.path, sep='\\n')"
+    where, *paths = run(python, "-c", script, cwd=project, env=env).stdout.splitlines()
+    assert Path(where).is_relative_to(venv), where
     assert str(ROOT / "generator") not in paths
 
     run(venv / "bin" / "casebook", "build", cwd=project, env=env)
