@@ -2,19 +2,27 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# Two install stamps: `make serve` installs only what serving needs (-e .); lint and the tests add '.[test]'.
+SUM        := $(shell cksum pyproject.toml | cut -d' ' -f1)
+STAMP      := $(VENV)/.installed-$(SUM)
+TEST_STAMP := $(VENV)/.installed-test-$(SUM)
 HOST   ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test check schema lint chromium nginx tools clean bench-search bench
+.PHONY: serve build test test-fast check schema lint chromium nginx tools clean bench-search bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	rm -f $(VENV)/.installed-[0-9]*
+	touch $@
+
+$(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test]'
-	rm -f $(VENV)/.installed-*
+	rm -f $(VENV)/.installed-test-*
 	touch $@
 
 ## serve: 知識ベースを検査して http://127.0.0.1:8000/ で表示する（記録の編集で自動更新）
@@ -35,7 +43,7 @@ schema: $(STAMP)
 	$(BIN)/casebook schema --out schema
 
 ## lint: ruff と mypy
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests
 	$(BIN)/mypy
@@ -61,12 +69,17 @@ $(TOOLS_STAMP): tools/package.json
 tools: $(TOOLS_STAMP)
 
 ## test: すべてのテスト（ブラウザテスト・アクセシビリティ・HTML 検査を含む）
-test: $(STAMP) chromium nginx $(TOOLS_STAMP) lint
+test: $(TEST_STAMP) chromium nginx $(TOOLS_STAMP) lint
 	$(BIN)/casebook check
 	$(BIN)/python -m pytest -q
 
+## test-fast: ブラウザテスト以外のすべて（編集の合間に。chromium も npm の道具も要りません）
+test-fast: $(TEST_STAMP) lint
+	$(BIN)/casebook check
+	$(BIN)/python -m pytest -q -m 'not browser'
+
 ## bench-search: 検索の索引時間・大きさ・ブラウザの取得量を測る
-bench-search: $(STAMP) chromium
+bench-search: $(TEST_STAMP) chromium
 	$(BIN)/python bench/search_bench.py
 
 ## bench: 100・1,000・5,000 件の合成データで規模ベンチマーク（make test には含めない）

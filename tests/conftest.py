@@ -37,12 +37,32 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled knowledge base, built once per session with `mkdocs build --strict`."""
+def built_site_log(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The bundled knowledge base built once per session with `mkdocs build --strict`, and the build's log.
+
+    Every test that only reads the default site shares this one build (a build takes seconds).
+    """
     from sitecheck import build
 
     out = tmp_path_factory.mktemp("site") / "site"
     result = build(ROOT, out)
+    assert result.returncode == 0, result.stderr
+    return out, result.stderr
+
+
+@pytest.fixture(scope="session")
+def built_site(built_site_log: tuple[Path, str]) -> Path:
+    """The bundled knowledge base, built once per session with `mkdocs build --strict`."""
+    return built_site_log[0]
+
+
+@pytest.fixture(scope="session")
+def subpath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled knowledge base as the GitHub Pages workflow builds it: under a subpath (/kb/), with edit links."""
+    from sitecheck import EDIT_BASE_URL, SUBPATH_SITE_URL, build
+
+    out = tmp_path_factory.mktemp("kb") / "site"
+    result = build(ROOT, out, env={"CASEBOOK_SITE_URL": SUBPATH_SITE_URL, "CASEBOOK_EDIT_BASE_URL": EDIT_BASE_URL})
     assert result.returncode == 0, result.stderr
     return out
 

@@ -20,6 +20,10 @@ from typing import Any, ClassVar
 from urllib.parse import unquote, urldefrag, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+SUBPATH_SITE_URL = "http://127.0.0.1/kb/"
+"""`site_url` of the `subpath_site` fixture (a build served under /kb/)."""
+EDIT_BASE_URL = "https://example.invalid/edit/main/"
+"""`CASEBOOK_EDIT_BASE_URL` of the `subpath_site` fixture."""
 
 
 def build(project: Path, out: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -180,6 +184,17 @@ def cut_off(context: Any, origin: str, stand_in: str | None = None) -> list[str]
 
     context.route("**/*", gate)
     return outside
+
+
+def settle(page: Any) -> None:
+    """Wait until a loaded page's own scripts are done, by their own signals (not by network silence).
+
+    `page.goto` already waits for the load event, after which the theme and casebook.js have run;
+    only the search page keeps working: it loads Pagefind, then marks `#cb-search` ready and not busy.
+    """
+    if page.locator("#cb-search").count():
+        page.wait_for_function("document.querySelector('#cb-search').dataset.ready === 'true'")
+        page.wait_for_function("document.querySelector('#cb-search').dataset.busy === 'false'")
 
 
 def page_types() -> list[str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -208,7 +210,7 @@ def test_report_lists_rare_keywords_possible_duplicates_and_stale_records(projec
     assert re.search(r"- cases/municipal/goka-2.yaml: 最終更新 2020-04-01（\d+ 日前）", out)
 
 
-def test_workflows_and_forms_are_valid_and_run_what_make_test_runs() -> None:
+def test_workflows_and_issue_form_are_valid() -> None:
     workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
     result = subprocess.run(
         [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, workflows)],
@@ -221,14 +223,26 @@ def test_workflows_and_forms_are_valid_and_run_what_make_test_runs() -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert forms.returncode == 0, forms.stdout + forms.stderr
-    pr = (ROOT / ".github" / "workflows" / "pull-request.yml").read_text(encoding="utf-8")
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "casebook check --format github" in pr and "mkdocs build --strict" in pr and "run: make test" in pr
-    assert "upload-artifact" in pr
-    test_recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
-    assert "casebook check" in test_recipe and "pytest" in test_recipe
-    hook = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
-    assert hook["repos"][0]["hooks"][0]["entry"] == "casebook check"
+
+
+def test_pre_commit_hook_stops_a_commit_with_a_broken_record(project: Path) -> None:
+    # Run the hook as pre-commit would: its entry, on PATH, with the staged files its pattern selects.
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))["repos"][0]["hooks"]
+    assert hook["language"] == "system" and hook["pass_filenames"]
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+
+    def run_hook(*staged: str) -> subprocess.CompletedProcess[str]:
+        files = [f for f in staged if re.search(hook["files"], f)]
+        return subprocess.run(
+            [*shlex.split(hook["entry"]), *files], cwd=project, env=env, capture_output=True, text=True, check=False
+        )
+
+    assert run_hook("cases/municipal/goka.yaml", "README.md").returncode == 0
+    goka = project / "cases" / "municipal" / "goka.yaml"
+    goka.write_text(goka.read_text(encoding="utf-8").replace('code: "085421"', 'code: "085420"'), encoding="utf-8")
+    stopped = run_hook("cases/municipal/goka.yaml", "README.md")
+    assert stopped.returncode == 1
+    assert stopped.stdout.startswith("cases/municipal/goka.yaml:") and "検査数字" in stopped.stdout
 
 
 @pytest.mark.parametrize("ident", ["../../x", "ABS", "municipal/../../../x", "Goka", "goka.yaml", "", "a" * 81])

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sitecheck import cut_off, page_types, serve
+from sitecheck import cut_off, page_types, serve, settle
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ def test_every_page_type_works_with_the_outside_world_blocked(browser: Any, buil
         for path in page_types():
             response = page.goto(base + path)
             assert response is not None and response.status == 200, path
-            page.wait_for_load_state("networkidle")
+            settle(page)  # the search page fetches its index after the load event
         context.close()
     assert outside == []
     assert errors == []

@@ -32,7 +32,6 @@ class Visit:
     def go(self, path: str) -> Any:
         response = self.page.goto(self.base + path)
         assert response is not None and response.status == 200, path
-        self.page.wait_for_load_state("networkidle")
         return self.page
 
 
@@ -55,14 +54,12 @@ def test_home_case_keyword_journey(visit: Visit) -> None:
     assert page.locator("h1").first.inner_text() == "育成レベルに応じたデジタル人材の育成"
     assert "五霞町" in page.locator(".cb-header-card").inner_text()
     page.locator(".cb-header-card .cb-chip", has_text="OJT(職場内訓練)").click()
-    page.wait_for_load_state("networkidle")
-    assert page.url.endswith("/keywords/ojt/")
+    page.wait_for_url("**/keywords/ojt/")
     assert page.locator("h1").first.inner_text() == "#OJT(職場内訓練)"
     cards = page.locator(".cb-card__title a")
     assert cards.count() == 4
     cards.filter(has_text="OJTとデジタルワーキングの推進").click()
-    page.wait_for_load_state("networkidle")
-    assert page.url.endswith("/cases/shonai/")
+    page.wait_for_url("**/cases/shonai/")
 
     assert visit.outside == []
     assert visit.errors == []

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from sitecheck import ROOT, page_types, serve
+from sitecheck import ROOT, page_types, serve, settle
 
 pytestmark = pytest.mark.browser
 
@@ -68,22 +68,25 @@ def test_html_is_valid_apart_from_materials_known_markup(built_site: Path) -> No
 @pytest.mark.parametrize(("scheme", "width"), [("light", 1280), ("dark", 1280), ("light", 390)])
 def test_no_serious_accessibility_violations(browser: Any, built_site: Path, scheme: str, width: int) -> None:
     # Material follows the reader's system setting (prefers-color-scheme): check both palettes, and a phone.
-    axe = _tool(AXE).read_text(encoding="utf-8")
     problems = []
+    expected = "slate" if scheme == "dark" else "default"
     with serve(built_site) as base:
-        page = browser.new_page(color_scheme=scheme, viewport={"width": width, "height": 900})
+        context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
+        # axe-core goes in as an init script: it is compiled once for the context, not parsed again on every page.
+        context.add_init_script(path=_tool(AXE))
+        page = context.new_page()
         for url in page_types():
             page.goto(base + url)
-            page.wait_for_load_state("networkidle")
-            expected = "slate" if scheme == "dark" else "default"
+            settle(page)
             assert page.evaluate("document.body.dataset.mdColorScheme") == expected, url
-            page.add_script_tag(content=axe)
-            result = page.evaluate(
-                "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+            # Only violations are collected (resultTypes): the passes are not needed and cost half the time.
+            violations = page.evaluate(
+                "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},"
+                " resultTypes: ['violations']}).then(r => r.violations)"
             )
-            for v in result["violations"]:
+            for v in violations:
                 if v["impact"] in ("serious", "critical"):
                     targets = [n["target"] for n in v["nodes"]][:3]
                     problems.append(f"{url}: {v['id']} ({v['impact']}) {v['help']} {targets}")
-        page.close()
+        context.close()
     assert problems == []
