@@ -31,7 +31,7 @@ from casebook.index import build_index
 from casebook.live import LiveSite, Update
 from casebook.markup import ANCHOR_ID, to_html
 from casebook.render import render_assets, render_processes, render_site
-from casebook.search import SearchIndexError, SiteIndexer, index_site
+from casebook.search import SearchIndexError, SiteIndexer, index_site, preferred_binary_missing
 from casebook.validate import Corpus, check
 
 log = get_plugin_logger("casebook")
@@ -134,6 +134,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 self._sources[path] = page.source
         for asset in (STYLESHEET, SCRIPT):
             files.append(File.generated(config, asset, abs_src_path=str(PACKAGE / asset)))
+        if self.config.search and preferred_binary_missing():
+            log.warning(
+                "Pagefind 1.6 がないため、PyPI の Pagefind 1.5 で検索索引を作ります（「東北」が「東」を含むページにも当たるなど"
+                "検索の質が下がります） — `make build` か `npm ci --prefix tools/pagefind` で入れてください"
+            )
         if self.config.search and not self._serving:
             # Pagefind indexes each page as MkDocs writes it, on the other core, instead of after.
             self._close_streaming()

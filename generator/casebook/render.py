@@ -27,7 +27,7 @@ from casebook.models import Event, Interview
 from casebook.municipality import PREFECTURE_SLUGS, PREFECTURES
 from casebook.pages import INTERVIEW_QUESTIONS, PageSpec, page_list
 from casebook.routes import relative, url_for
-from casebook.search import search_vocabulary
+from casebook.search import FACETS, FILTER_KEYS, page_terms, search_assets, spellings
 
 ROW_SLUGS = {
     "あ行": "row-a",
@@ -42,9 +42,6 @@ ROW_SLUGS = {
     "わ行": "row-wa",
     "英数字": "row-other",
 }
-
-
-SEARCH_TERMS = url_for("terms")
 
 
 @dataclass(frozen=True)
@@ -139,6 +136,7 @@ def environment(index: SiteIndex) -> Environment:
             card = cards[(view.id, depth)] = Markup(text.strip())
         return card
 
+    vocabulary = spellings(index)
     bands = {g.label: g.slug for g in index.bands}
     groups = {name: f"group-{i + 1}" for i, (name, _views) in enumerate(index.challenge_groups)}
     env.globals.update(
@@ -157,6 +155,9 @@ def environment(index: SiteIndex) -> Environment:
         initiative_kind=lambda kind: INITIATIVE_KINDS.get(kind, kind),
         pref_slug=lambda name: PREFECTURE_SLUGS[PREFECTURES.index(name)],
         year_label=lambda year: f"{year}年（{parse_date(str(year)).wareki()}）",
+        search_terms=lambda facets: page_terms(vocabulary, facets),
+        filter_keys=FILTER_KEYS,
+        search_facets=FACETS,
     )
     env.filters["yaml_string"] = _yaml_string
     # Pagefind reads `key:value` and splits several filters on commas; keep values whole.
@@ -224,12 +225,8 @@ def _render_part(index: SiteIndex, specs: list[PageSpec], send: Connection) -> N
 
 
 def render_assets(index: SiteIndex, site_url: str = "", site_name: str = "casebook") -> dict[str, str]:
-    """Non-page files the site needs (search vocabulary, Atom feed), keyed by their path in the site."""
-    vocabulary = search_vocabulary(index)
-    return {
-        SEARCH_TERMS: json.dumps(vocabulary, ensure_ascii=False, separators=(",", ":")),
-        FEED_PATH: atom_feed(index, site_url, site_name),
-    }
+    """Non-page files the site needs (search facets and suggestions, Atom feed), keyed by their path in the site."""
+    return {**search_assets(index), FEED_PATH: atom_feed(index, site_url, site_name)}
 
 
 def _tidy(text: str) -> str:
