@@ -38,6 +38,8 @@ log = get_plugin_logger("casebook")
 PACKAGE = Path(__file__).resolve().parent
 STYLESHEET = "assets/casebook.css"
 SCRIPT = "assets/casebook.js"
+SEARCH = "assets/search.js"
+"""The search page's query pipeline, a module its <head> loads (theme/main.html), not every page."""
 
 
 class CasebookConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -132,7 +134,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             files.append(generated)
             if page.source:
                 self._sources[path] = page.source
-        for asset in (STYLESHEET, SCRIPT):
+        for asset in (STYLESHEET, SCRIPT, SEARCH):
             files.append(File.generated(config, asset, abs_src_path=str(PACKAGE / asset)))
         if self.config.search and preferred_binary_missing():
             log.warning(

@@ -1,10 +1,9 @@
-/* casebook search — one Pagefind (extended build) search per query, at Pagefind's own cost.
+/* casebook — the header search box, the search page's controls, roadmaps and comparison tables.
  *
- * The controlled vocabulary (keywords with their aliases and readings, places, organisations) is
- * written into each page's indexed text when the site is built, normalised as normalizeKey below
- * normalises the query; so Pagefind itself finds 「職場内訓練」 or 「ごかまち」, and nothing is
- * shipped whole to the reader. Facet counts are Pagefind's own filter counts, for the facets a
- * reader opens. Facets: OR within a facet, AND across facets. The URL carries the query and filters.
+ * The search page's query pipeline (Pagefind, normalisation, ranking) is the module search.js,
+ * which the page loads early; the controls here import it. Facet counts are Pagefind's own filter
+ * counts, for the facets a reader opens. Facets: OR within a facet, AND across facets. The URL
+ * carries the query and the filters.
  */
 (() => {
   "use strict";
@@ -12,25 +11,6 @@
   const configElement = document.getElementById("__config");
   const base = new URL(configElement ? JSON.parse(configElement.textContent).base || "." : ".", location.href);
   const searchPage = new URL("search/", base);
-
-  // --- normalisation: mirrors casebook.taxonomy.normalize_key ----------------------------------
-  const TILDES = /[\u301c\uff5e\u223c\u2053~]/g;
-  const CHOON_AS_DASH = /(?<![\u30a0-\u30ff])\u30fc(?![\u30a0-\u30ff])/g;
-  const DASHES = /[\u2010-\u2015\u2212\uff0d\u2500]/g;
-  const fold = (text) =>
-    text.normalize("NFKC").toLowerCase().normalize("NFKC")
-      .replace(/\s+/g, "").replace(/^#+/, "")
-      .replace(TILDES, "~").replace(CHOON_AS_DASH, "-").replace(DASHES, "-");
-  const normalizeKey = (text) => {
-    let key = fold(text);
-    for (let i = 0; i < 4; i += 1) {
-      const again = fold(key);
-      if (again === key) break;
-      key = again;
-    }
-    return key;
-  };
-  window.casebookNormalizeKey = normalizeKey; // used by the tests to compare with Python
 
   // --- header box on every page -----------------------------------------------------------------
   const addHeaderBox = () => {
@@ -67,33 +47,6 @@
     return node;
   };
 
-  // The query Pagefind sees: each word normalised as the vocabulary was when the site was built.
-  const queryWords = (text) => text.split(/\s+/).map(normalizeKey).filter(Boolean);
-
-  // Ranking: Pagefind's score, but a record holding the query words side by side (the phrase as
-  // typed, in the order Pagefind splits it) comes before records that only use them apart.
-  const segmenter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter("ja", { granularity: "word" }) : null;
-  const termCount = (words) =>
-    segmenter ? words.reduce((n, w) => n + [...segmenter.segment(w)].filter((s) => s.isWordLike).length, 0) : words.length;
-  const longestRun = (locations) => {
-    let best = 0;
-    let run = 0;
-    let last = -2;
-    for (const at of locations) {
-      run = at === last + 1 ? run + 1 : at === last ? run : 1;
-      last = at;
-      best = Math.max(best, run);
-    }
-    return best;
-  };
-  const rank = (results, words) => {
-    const terms = termCount(words);
-    if (terms < 2) return results;
-    const phrase = results.filter((r) => longestRun(r.words) >= terms);
-    const apart = results.filter((r) => longestRun(r.words) < terms);
-    return [...phrase, ...apart];
-  };
-
   // 「もしかして」: the closest spellings of the vocabulary, fetched (one small file per first
   // character) only for a query word that none of the shown results contains.
   const distance = (a, b) => {
@@ -127,7 +80,6 @@
       search();
     });
 
-    const PAGE_SIZE = 10;
     const fieldsets = [...root.querySelectorAll("fieldset[data-facet]")];
     const facets = fieldsets.map((f) => ({ key: f.dataset.facet, label: f.dataset.label, fieldset: f }));
     const selected = new Map(facets.map((f) => [f.key, new Set()]));
@@ -135,12 +87,10 @@
     const expanded = new Set();
     let values = null; // facet → values some page carries, in display order (search/facets.json)
 
-    let pagefind;
+    let engine;
     try {
-      pagefind = await import(new URL("pagefind/pagefind.js", base).href);
-      // A term a page carries (its `terms` or `about` metadata, search/vocabulary.py) outweighs the
-      // same words in running text; cases most, since they are what readers come for.
-      await pagefind.options({ baseUrl: base.pathname, ranking: { metaWeights: { terms: 20, about: 10 } } });
+      // Already started by the page's own <script> in its <head>; this waits for it.
+      engine = await import(new URL("assets/search.js", base).href);
     } catch (error) {
       status.textContent = "検索の索引を読み込めませんでした。サイトを http(s):// で開いているか確かめてください（file:// では動きません）。";
       return;
@@ -166,6 +116,7 @@
     // Filters: OR within a facet, AND across facets. An opened facet with nothing chosen asks for
     // an empty `any`, which does not narrow the results but makes Pagefind load that facet's
     // filter file and count it: filters load only when a reader opens them.
+    const { pagefind, find, first, searchKey, normalizeKey, queryWords, PAGE_SIZE } = engine;
     const filtersExcept = (skip) => {
       const filters = {};
       for (const key of opened) filters[key] = { any: [] };
@@ -208,10 +159,13 @@
         status.textContent = "キーワードを入力するか、絞り込みを選んでください。";
         return;
       }
-      const found = await pagefind.search(query || null, { filters: filtersExcept(null) });
+      const filters = filtersExcept(null);
+      const early = first.result && first.key === searchKey(words, filters) ? first.result : null;
+      first.result = null;
+      const { found, ordered: ranked, data } = await (early || find(words, filters));
       const counts = await facetCounts(query || null, found.filters);
       if (mine !== generation) return;
-      ordered = rank(found.results, words);
+      ordered = ranked;
       renderFacets(counts);
       renderActive();
       list.replaceChildren();
@@ -220,8 +174,8 @@
         ? `${ordered.length} 件見つかりました。`
         : "見つかりませんでした。言葉を短くするか、絞り込みを外してみてください。";
       see.textContent = `結果を見る（${ordered.length} 件）`;
-      const data = await showMore(mine);
-      if (mine === generation && data) offerSuggestions(mine, data);
+      showMore(mine, data);
+      if (mine === generation) offerSuggestions(mine, data);
     };
 
     // Counts of the opened facets: from the search itself, except for a facet with choices, whose
@@ -237,10 +191,11 @@
       return counts;
     };
 
-    const showMore = async (mine) => {
+    // Shows the next page of results; `loaded` is their data when the search fetched it already.
+    const showMore = async (mine, loaded = null) => {
       const batch = ordered.slice(shown, shown + PAGE_SIZE);
-      const data = await Promise.all(batch.map((r) => r.data()));
-      if (mine !== generation) return null;
+      const data = loaded || (await Promise.all(batch.map((r) => r.data())));
+      if (mine !== generation) return;
       for (const item of data) {
         const li = el("li", { class: "cb-result" });
         li.append(el("a", { href: item.url, class: "cb-result__title" }, item.meta.title || item.url));
@@ -258,7 +213,6 @@
         marked = true;
         performance.mark("casebook:results"); // the benchmark's "results shown"
       }
-      return data;
     };
 
     const offerSuggestions = async (mine, data) => {
