@@ -149,7 +149,9 @@
       const anySelected = [...selected.values()].some((s) => s.size);
       if (!query && !anySelected) {
         ordered = [];
-        const counts = opened.size ? await facetCounts(null, {}) : {};
+        // Nothing asked yet: the opened facets count the whole knowledge base.
+        const everything = opened.size ? await pagefind.search(null, { filters: filtersExcept(null) }) : null;
+        const counts = everything ? await facetCounts(null, everything.filters) : {};
         if (mine !== generation) return;
         renderFacets(counts);
         renderActive();

@@ -44,6 +44,7 @@ TYPES = ("事例", "取り組み", "メッセージ", "対談", "支援制度", 
 Spellings = dict[tuple[str, str], tuple[str, ...]]
 """(facet key, value) → every spelling of it, normalised."""
 
+_PROPER_NAMES = frozenset({"org", "name"})
 _WORD = re.compile(r"\w+")
 _ENDS_UP_TO = 12
 _ORG_SUFFIXES = ("市", "町", "村", "区")
@@ -56,7 +57,9 @@ _Add = Callable[..., None]
 def spellings(index: SiteIndex, written: dict[str, str] | None = None) -> Spellings:
     """Every controlled term a page can carry → its spellings (the label first).
 
-    `written`, if given, receives each normalised spelling's first form as written in the records.
+    `written`, if given, receives each normalised spelling's first form as written in the records
+    (the 「もしかして」 suggestions): terms, places and programs, not the names of organisations and
+    records, which are as many as the records and would make the suggestion files grow with them.
     """
     found: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
 
@@ -65,7 +68,7 @@ def spellings(index: SiteIndex, written: dict[str, str] | None = None) -> Spelli
             spelling = normalize_key(variant or "")
             if spelling:
                 found[(key, value)][spelling] = None
-                if written is not None:
+                if written is not None and key not in _PROPER_NAMES:
                     written.setdefault(spelling, (variant or "").strip())
 
     _taxonomy(index, add)
