@@ -310,14 +310,14 @@
           ul.append(li);
         });
         if (shownValues.length > FACET_PREVIEW) {
-          const more = el("button", { type: "button", class: "cb-facet__expand", "aria-expanded": String(expanded.has(facet.key)) },
+          const all = el("button", { type: "button", class: "cb-facet__expand", "aria-expanded": String(expanded.has(facet.key)) },
             expanded.has(facet.key) ? "少なく表示" : `すべて表示（${shownValues.length}）`);
-          more.addEventListener("click", () => {
+          all.addEventListener("click", () => {
             if (expanded.has(facet.key)) expanded.delete(facet.key);
             else expanded.add(facet.key);
             renderFacets(counts);
           });
-          facet.fieldset.append(more);
+          facet.fieldset.append(all);
         }
       }
       see.hidden = !root.classList.contains("cb-search--facets-open");

@@ -72,10 +72,13 @@ export const find = async (words, filters) => {
   return { found, ordered, data };
 };
 
+// The facets' filter keys, from the page's <script> tag (the page is still loading: no panel yet).
+const facetKeys = new Set((document.querySelector("script[data-facets]")?.dataset.facets || "").split(" "));
+
 /** The filters of an address: OR within a facet, AND across facets. */
-export const addressFilters = (params) => {
+const addressFilters = (params) => {
   const filters = {};
-  for (const [key, value] of params) if (key !== "q") (filters[key] ||= { any: [] }).any.push(value);
+  for (const [key, value] of params) if (facetKeys.has(key)) (filters[key] ||= { any: [] }).any.push(value);
   return filters;
 };
 
