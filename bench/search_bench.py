@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -43,7 +44,9 @@ QUERIES = ("研修", "職員", "松本", "DXアドバイザー", "ITパスポー
 SHOWN = 10
 """Results the search page shows at first (casebook.js PAGE_SIZE); Pagefind alone loads as many."""
 ALONE = "_bench/pagefind-alone/"
-ALONE_PAGE = """<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>Pagefind alone</title></head>
+THEMED = "_bench/pagefind-themed/"
+"""Pagefind alone again, in a page that also loads the theme's styles and scripts (a control)."""
+ALONE_PAGE = """<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>Pagefind alone</title>%s</head>
 <body><ol id="results"></ol><script type="module">
 const pagefind = await import("../../pagefind/pagefind.js");
 await pagefind.options({ baseUrl: new URL("../../", location.href).pathname });
@@ -55,7 +58,7 @@ for (const item of data) {
   document.getElementById("results").append(li);
 }
 performance.mark("bench:results");
-</script></body></html>
+</script>%s</body></html>
 """
 
 
@@ -152,9 +155,13 @@ class Visit:
     results: int
 
 
-def _visit(browser: Any, url: str, mark: str) -> Visit:
+def _visit(browser: Any, url: str, mark: str, came_from: str | None = None) -> Visit:
+    """A first visit to `url` in a new browser context; `came_from` is a page of the site opened before."""
     context = browser.new_context()
     page = context.new_page()
+    if came_from:
+        page.goto(came_from)
+        page.wait_for_load_state("networkidle")
     seen: list[tuple[str, int]] = []
 
     def on_finished(request: Any) -> None:
@@ -195,31 +202,48 @@ def _median(visits: list[Visit]) -> Visit:
 
 @contextmanager
 def _alone_page(site: Path) -> Iterator[None]:
-    folder = site / ALONE
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "index.html").write_text(ALONE_PAGE % SHOWN, encoding="utf-8")
+    """The bare Pagefind page, and the same with the search page's theme files (both two folders deep)."""
+    search_page = (site / "search" / "index.html").read_text(encoding="utf-8").replace('"../', '"../../')
+    styles = "".join(re.findall(r'<link rel="stylesheet"[^>]*>', search_page))
+    scripts = "".join(
+        re.findall(r'<script id="__config"[^<]*</script>|<script src="[^"]*bundle[^"]*"></script>', search_page)
+    )
+    for path, head, body in ((ALONE, "", ""), (THEMED, styles, scripts)):
+        (site / path).mkdir(parents=True, exist_ok=True)
+        (site / path / "index.html").write_text(ALONE_PAGE % (head, SHOWN, body), encoding="utf-8")
     try:
         yield
     finally:
         shutil.rmtree(site / ALONE.split("/")[0], ignore_errors=True)
 
 
-def side_by_side(site: Path, queries: tuple[str, ...], runs: int) -> list[tuple[str, Visit, Visit]]:
-    """For each query: the search page and Pagefind alone, alternating, `runs` cold visits each."""
+Row = tuple[str, Visit, Visit, Visit, Visit]
+"""A query: the search page, Pagefind alone, Pagefind alone in a page with the theme's files, and the
+search page opened from another page of the site (the header box's way in: the theme is cached)."""
+
+
+def side_by_side(site: Path, queries: tuple[str, ...], runs: int) -> list[Row]:
+    """For each query: the search page, Pagefind alone and the themed control, in turn, `runs` cold visits each."""
     from playwright.sync_api import sync_playwright
 
     rows = []
     with _alone_page(site), serve(site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         _visit(browser, f"{base}{ALONE}?q=x", "bench:results")  # warm the disk cache and the browser
+        pages = (
+            ("search/", "casebook:results", None),
+            (ALONE, "bench:results", None),
+            (THEMED, "bench:results", None),
+            ("search/", "casebook:results", f"{base}about/"),
+        )
         for q in queries:
-            ours: list[Visit] = []
-            alone: list[Visit] = []
+            visits: list[list[Visit]] = [[], [], [], []]
             for _ in range(runs):
-                ours.append(_visit(browser, f"{base}search/?q={quote(q)}", "casebook:results"))
-                alone.append(_visit(browser, f"{base}{ALONE}?q={quote(q)}", "bench:results"))
-            rows.append((q, _median(ours), _median(alone)))
-            print(f"[5000] {q}: {rows[-1][1]} / {rows[-1][2]}", file=sys.stderr, flush=True)
+                for seen, (path, mark, came_from) in zip(visits, pages, strict=True):
+                    seen.append(_visit(browser, f"{base}{path}?q={quote(q)}", mark, came_from))
+            ours, alone, themed, arrived = (_median(v) for v in visits)
+            rows.append((q, ours, alone, themed, arrived))
+            print(f"[5000] {q}: {ours} / {alone} / {themed} / {arrived}", file=sys.stderr, flush=True)
         browser.close()
     return rows
 
@@ -294,18 +318,20 @@ def _kib(n: float) -> str:
     return f"{n / 1024:,.0f} KiB"
 
 
-def scale_table(rows: list[tuple[str, Visit, Visit]]) -> str:
+def scale_table(rows: list[Row]) -> str:
     lines = [
-        "| 最初の検索（検索ページを開いてから結果が出るまで） | サイトの検索ページ | Pagefind だけ（同じ語・同じ索引） | 比（バイト / 時間） | 結果のあとに取得 |",
-        "|---|---:|---:|---:|---:|",
+        "| 最初の検索（検索ページを開いてから結果が出るまで） | サイトの検索ページ | Pagefind だけ（同じ語・同じ索引） | 比（バイト / 時間） | 結果のあとに取得 | 参考: Pagefind だけ＋テーマの CSS・JS | 参考: 他のページから検索ページへ |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for q, ours, alone in rows:
+    for q, ours, alone, themed, arrived in rows:
         lines.append(
             f"| {q} | {_kib(ours.bytes)}、{ours.requests} リクエスト、{ours.ms / 1000:.2f} s"
             f" | {_kib(alone.bytes)}、{alone.requests} リクエスト、{alone.ms / 1000:.2f} s"
-            f" | {ours.bytes / alone.bytes:.2f} / {ours.ms / alone.ms:.2f} | {_kib(ours.idle_bytes - ours.bytes)} |"
+            f" | {ours.bytes / alone.bytes:.2f} / {ours.ms / alone.ms:.2f} | {_kib(ours.idle_bytes - ours.bytes)}"
+            f" | {themed.ms / 1000:.2f} s（{themed.ms / alone.ms:.2f}）"
+            f" | {_kib(arrived.bytes)}、{arrived.ms / 1000:.2f} s（{arrived.bytes / alone.bytes:.2f} / {arrived.ms / alone.ms:.2f}） |"
         )
-    page = statistics.median(ours.page_bytes for _q, ours, _alone in rows)
+    page = statistics.median(row[1].page_bytes for row in rows)
     lines.append(f"\n検索ページ自体（HTML・テーマの CSS と JavaScript）は別に {_kib(page)}（どのページも同じテーマ）。")
     return "\n".join(lines)
 

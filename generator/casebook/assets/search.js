@@ -9,8 +9,11 @@
  * starts while the theme's styles and scripts still load, as early as a page that runs Pagefind
  * alone. casebook.js (the page's controls) imports this same module and takes that search up.
  */
+import * as pagefind from "../pagefind/pagefind.js";
+
 const base = new URL("../", import.meta.url);
 export const PAGE_SIZE = 10;
+export { pagefind };
 
 // --- normalisation: mirrors casebook.taxonomy.normalize_key ------------------------------------
 const TILDES = /[\u301c\uff5e\u223c\u2053~]/g;
@@ -59,7 +62,6 @@ const rank = (results, words) => {
 };
 
 // --- Pagefind ------------------------------------------------------------------------------------
-export const pagefind = await import(new URL("pagefind/pagefind.js", base).href);
 // A term a page carries (its `terms` or `about` metadata) outweighs the same words in running text;
 // on cases most, since they are what readers come for.
 await pagefind.options({ baseUrl: base.pathname, ranking: { metaWeights: { terms: 20, about: 10 } } });
