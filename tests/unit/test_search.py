@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,15 @@ def test_service_errors_become_search_index_errors(tmp_path: Path) -> None:
             indexer._service.ask({"type": "AddFile", "index_id": 999, "url": "/x/", "file_contents": "<html></html>"})
     finally:
         indexer.abandon()
+
+
+def test_the_index_is_read_once_pagefind_has_finished_writing_it(tmp_path: Path) -> None:
+    # Pagefind 1.5.2 can report WriteFiles done while pagefind-entry.json is still empty.
+    entry = tmp_path / "pagefind-entry.json"
+    entry.write_text("", encoding="utf-8")
+    later = threading.Timer(0.3, lambda: entry.write_text('{"languages": {}}', encoding="utf-8"))
+    later.start()
+    try:
+        assert pagefind._entry(tmp_path) == {"languages": {}}
+    finally:
+        later.join()
