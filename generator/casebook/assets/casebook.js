@@ -141,6 +141,7 @@
     };
 
     const runSearch = async (mine) => {
+      if (opened.size) await loadValues();
       words = queryWords(input.value);
       const query = words.join(" ");
       clear.hidden = !input.value;
@@ -339,13 +340,12 @@
     };
 
     for (const facet of facets) {
-      facet.fieldset.querySelector(".cb-facet__open").addEventListener("click", async () => {
+      facet.fieldset.querySelector(".cb-facet__open").addEventListener("click", () => {
         if (opened.has(facet.key)) {
           opened.delete(facet.key);
           expanded.delete(facet.key);
         } else {
           opened.add(facet.key);
-          await loadValues();
         }
         search();
       });
@@ -387,7 +387,6 @@
     });
 
     readUrl();
-    if (opened.size) await loadValues();
     root.dataset.ready = "true";
     await search();
     if (!input.value) input.focus();
