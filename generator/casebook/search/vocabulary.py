@@ -1,13 +1,14 @@
 """Search vocabulary and facets, built into the pages Pagefind indexes (DESIGN §6).
 
-Nothing is shipped whole to the reader. Each searchable page carries, in a hidden block that Pagefind
-indexes like its text, every spelling of the controlled terms it belongs to: keyword labels, aliases
-and readings, place names with and without 都府県/市町村, their readings, 地方, 団体区分 and so on. So
-「おーじぇーてぃー」 or 「松本」 find their records through Pagefind's own index, at Pagefind's cost.
+Nothing is shipped whole to the reader. Each searchable page carries, in metadata that Pagefind
+searches (`terms` on cases, `about` elsewhere, weighted in assets/search.js), every spelling of the
+controlled terms it belongs to: keyword labels, aliases and readings, place names with and without
+都府県/市町村, their readings, 地方, 団体区分 and so on. So 「おーじぇーてぃー」 or 「松本」 find their
+records through Pagefind's own index, at Pagefind's cost.
 
 Spellings are written in the normalised form the browser gives the query (`normalize_key`): full-width
 and half-width, case and dash variants then meet. The same spellings, split by their first character,
-are the 「もしかして」 suggestions a query fetches only when it finds little.
+are the 「もしかして」 suggestions a query fetches only when the results shown do not contain it.
 """
 
 from __future__ import annotations
