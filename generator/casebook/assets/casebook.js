@@ -76,8 +76,8 @@
     const list = root.querySelector(".cb-search__results");
     const more = root.querySelector(".cb-search__more");
     form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      search();
+      event.preventDefault(); // CSP: no inline handler; the search runs here, not by reloading
+      if (root.dataset.ready === "true") search();
     });
 
     const fieldsets = [...root.querySelectorAll("fieldset[data-facet]")];
