@@ -4,8 +4,9 @@
    second query.
 2. At 5,000 synthetic cases (`bench/scale.py`'s own generator): the site's search page side by side
    with Pagefind alone (a bare page that imports pagefind.js, runs the same query against the same
-   index and loads the first results' data, as many as the search page shows). Each query is opened
-   in a fresh browser context (empty cache), the two alternate, and the median of the runs is shown.
+   index and loads the first results' data, as many as the search page shows), and for reference the
+   same bare page with the theme's styles and scripts, and the search page reached from another page.
+   Each visit is a fresh browser context (empty cache); the pages take turns; medians are shown.
    Then the script time of later searches and facet clicks on the search page.
 
 Run: `make bench-search`; `--site DIR` reuses a synthetic site built before (`--keep DIR` keeps one).
@@ -217,9 +218,22 @@ def _alone_page(site: Path) -> Iterator[None]:
         shutil.rmtree(site / ALONE.split("/")[0], ignore_errors=True)
 
 
-Row = tuple[str, Visit, Visit, Visit, Visit]
-"""A query: the search page, Pagefind alone, Pagefind alone in a page with the theme's files, and the
-search page opened from another page of the site (the header box's way in: the theme is cached)."""
+@dataclass(frozen=True)
+class Row:
+    """A query: the search page, Pagefind alone, Pagefind alone in a page with the theme's files, and the
+    search page opened from another page of the site (the header box's way in: the theme is cached).
+
+    Times are compared run by run (each against the Pagefind-alone visit of the same round) and the
+    median of those ratios is shown: the machine's load drifts less within a round than across the run.
+    """
+
+    query: str
+    ours: Visit
+    alone: Visit
+    themed: Visit
+    arrived: Visit
+    ratios: tuple[float, float, float]
+    """Time ratios to Pagefind alone: the search page, the themed control, arriving from another page."""
 
 
 def side_by_side(site: Path, queries: tuple[str, ...], runs: int) -> list[Row]:
@@ -241,9 +255,13 @@ def side_by_side(site: Path, queries: tuple[str, ...], runs: int) -> list[Row]:
             for _ in range(runs):
                 for seen, (path, mark, came_from) in zip(visits, pages, strict=True):
                     seen.append(_visit(browser, f"{base}{path}?q={quote(q)}", mark, came_from))
+            ours_ratio, themed_ratio, arrived_ratio = (
+                statistics.median(v.ms / a.ms for v, a in zip(seen, visits[1], strict=True))
+                for seen in (visits[0], visits[2], visits[3])
+            )
             ours, alone, themed, arrived = (_median(v) for v in visits)
-            rows.append((q, ours, alone, themed, arrived))
-            print(f"[5000] {q}: {ours} / {alone} / {themed} / {arrived}", file=sys.stderr, flush=True)
+            rows.append(Row(q, ours, alone, themed, arrived, (ours_ratio, themed_ratio, arrived_ratio)))
+            print(f"[5000] {q}: {rows[-1]}", file=sys.stderr, flush=True)
         browser.close()
     return rows
 
@@ -323,15 +341,16 @@ def scale_table(rows: list[Row]) -> str:
         "| 最初の検索（検索ページを開いてから結果が出るまで） | サイトの検索ページ | Pagefind だけ（同じ語・同じ索引） | 比（バイト / 時間） | 結果のあとに取得 | 参考: Pagefind だけ＋テーマの CSS・JS | 参考: 他のページから検索ページへ |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for q, ours, alone, themed, arrived in rows:
+    for r in rows:
+        ours, alone, themed, arrived = r.ours, r.alone, r.themed, r.arrived
         lines.append(
-            f"| {q} | {_kib(ours.bytes)}、{ours.requests} リクエスト、{ours.ms / 1000:.2f} s"
+            f"| {r.query} | {_kib(ours.bytes)}、{ours.requests} リクエスト、{ours.ms / 1000:.2f} s"
             f" | {_kib(alone.bytes)}、{alone.requests} リクエスト、{alone.ms / 1000:.2f} s"
-            f" | {ours.bytes / alone.bytes:.2f} / {ours.ms / alone.ms:.2f} | {_kib(ours.idle_bytes - ours.bytes)}"
-            f" | {themed.ms / 1000:.2f} s（{themed.ms / alone.ms:.2f}）"
-            f" | {_kib(arrived.bytes)}、{arrived.ms / 1000:.2f} s（{arrived.bytes / alone.bytes:.2f} / {arrived.ms / alone.ms:.2f}） |"
+            f" | {ours.bytes / alone.bytes:.2f} / {r.ratios[0]:.2f} | {_kib(ours.idle_bytes - ours.bytes)}"
+            f" | {themed.ms / 1000:.2f} s（{r.ratios[1]:.2f}）"
+            f" | {_kib(arrived.bytes)}、{arrived.ms / 1000:.2f} s（{arrived.bytes / alone.bytes:.2f} / {r.ratios[2]:.2f}） |"
         )
-    page = statistics.median(row[1].page_bytes for row in rows)
+    page = statistics.median(r.ours.page_bytes for r in rows)
     lines.append(f"\n検索ページ自体（HTML・テーマの CSS と JavaScript）は別に {_kib(page)}（どのページも同じテーマ）。")
     return "\n".join(lines)
 
@@ -341,7 +360,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=5000, help="合成データの事例数（0 なら測らない）")
     parser.add_argument("--site", type=Path, help="前に作った合成データのサイト（ビルドを省く）")
     parser.add_argument("--keep", type=Path, help="合成データとサイトをこのフォルダに残す")
-    parser.add_argument("--runs", type=int, default=3, help="1 語あたりの測定回数（中央値を示す）")
+    parser.add_argument("--runs", type=int, default=7, help="1 語あたりの測定回数（中央値を示す）")
     parser.add_argument("--queries", default=",".join(QUERIES))
     parser.add_argument("--skip-bundled", action="store_true", help="同梱の知識ベースの表を省く")
     args = parser.parse_args()
@@ -368,7 +387,8 @@ def main() -> None:
             tmp.cleanup()
     print(
         f"合成データ {args.cases:,} 件（索引したページ {pages:,}、Pagefind {entry['version']}）、"
-        f"各語 {args.runs} 回の中央値、毎回キャッシュなしの新しいブラウザ文脈で、サイトと Pagefind だけを交互に\n"
+        f"各語 {args.runs} 回の中央値（時間の比は回ごとの比の中央値）、毎回キャッシュなしの新しいブラウザ文脈で、"
+        "サイトと Pagefind だけ・参考の 2 つを順に\n"
     )
     print(scale_table(rows))
     print("\n| 2 回目以降の操作 | スクリプト時間 | 結果が出るまで |\n|---|---:|---:|")
