@@ -6,6 +6,7 @@ BIN    := $(VENV)/bin
 SUM        := $(shell cksum pyproject.toml | cut -d' ' -f1)
 STAMP      := $(VENV)/.installed-$(SUM)
 TEST_STAMP := $(VENV)/.installed-test-$(SUM)
+PAGEFIND_STAMP := tools/pagefind/node_modules/.installed
 HOST   ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
@@ -14,7 +15,7 @@ export NO_MKDOCS_2_WARNING := 1
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml $(PAGEFIND_STAMP) | $(BIN)/python
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e .
 	rm -f $(VENV)/.installed-[0-9]*
@@ -23,6 +24,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test]'
 	rm -f $(VENV)/.installed-test-*
+	touch $@
+
+# Pagefind 1.6 (検索索引) は npm にだけあるので、ここで入れます（PyPI の 1.5.2 は予備）。
+$(PAGEFIND_STAMP): tools/pagefind/package.json tools/pagefind/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm がありません: Node.js を入れてください（検索索引を作る Pagefind 1.6 を npm から入れます）" >&2; exit 1; }
+	npm ci --prefix tools/pagefind --no-audit --no-fund --loglevel=error
 	touch $@
 
 ## serve: 知識ベースを検査して http://127.0.0.1:8000/ で表示する（記録の編集で自動更新）
@@ -78,7 +85,7 @@ test-fast: $(TEST_STAMP) lint
 	$(BIN)/casebook check
 	$(BIN)/python -m pytest -q -m 'not browser'
 
-## bench-search: 検索の索引時間・大きさ・ブラウザの取得量を測る
+## bench-search: 検索の索引時間・大きさ・取得量を測り、5,000 件の合成データで Pagefind だけの場合と並べる
 bench-search: $(TEST_STAMP) chromium
 	$(BIN)/python bench/search_bench.py
 

@@ -42,7 +42,7 @@ from casebook.render import Page as Page_
 from casebook.render import render_assets, render_processes
 from casebook.routes import relative, resolve, url_for
 from casebook.schemas import schemas
-from casebook.search import SearchIndexError, SiteIndexer, index_site
+from casebook.search import SearchIndexError, SiteIndexer, index_site, preferred_binary_missing
 from casebook.validate import Corpus
 
 log = get_plugin_logger("casebook")
@@ -53,6 +53,8 @@ STYLESHEET = "assets/casebook.css"
 STYLESHEETS = (STYLESHEET, "assets/propose.css")
 SCRIPT = "assets/casebook.js"
 SCRIPTS = (SCRIPT, "assets/choose.js", "assets/propose.js")
+SEARCH = "assets/search.js"
+"""The search page's query pipeline, a module its <head> loads (theme/main.html), not every page."""
 
 
 class CasebookConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -148,8 +150,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         for path, text in render_assets(index, config.site_url or "", config.site_name, self._contribution).items():
             files.append(File.generated(config, path, content=text))
         self._add_pages(files, config, pages, before)
-        for asset in (*STYLESHEETS, *SCRIPTS):
+        for asset in (*STYLESHEETS, *SCRIPTS, SEARCH):
             files.append(File.generated(config, asset, abs_src_path=str(PACKAGE / asset)))
+        if self.config.search and preferred_binary_missing():
+            # Said, not a warning: a publisher with the wheel and no Node.js still gets a working search.
+            log.info(
+                "Pagefind 1.6 がないため、PyPI の Pagefind 1.5 で検索索引を作ります（「東北」が「東」を含むページにも当たるなど"
+                "検索の質が下がります） — `make build` か `npm ci --prefix tools/pagefind` で入れてください"
+            )
         if self.config.search and not self._serving:
             # Pagefind indexes each page as MkDocs writes it, on the other core, instead of after.
             self._close_streaming()

@@ -31,7 +31,7 @@ from casebook.pagespec import PageSpec
 from casebook.paging import spread
 from casebook.propose import Contribution, form_data
 from casebook.routes import relative, search_url, url_for
-from casebook.search import search_vocabulary
+from casebook.search import FACETS, FILTER_KEYS, page_terms, search_assets, spellings
 
 ROW_SLUGS = {
     "あ行": "row-a",
@@ -46,9 +46,6 @@ ROW_SLUGS = {
     "わ行": "row-wa",
     "英数字": "row-other",
 }
-
-
-SEARCH_TERMS = url_for("terms")
 
 
 @dataclass(frozen=True)
@@ -154,6 +151,7 @@ def _helpers(index: SiteIndex) -> dict[str, object]:
     """The templates' helpers that need no page: formats, slugs, and lookups into the index."""
     tables = source_index_tables(index)
     listings = listings_by_keyword(tables)
+    vocabulary = spellings(index)
     bands = {g.label: g.slug for g in index.bands}
     groups = {name: f"group-{i + 1}" for i, (name, _views) in enumerate(index.challenge_groups)}
     return dict(
@@ -177,6 +175,9 @@ def _helpers(index: SiteIndex) -> dict[str, object]:
         initiative_kind=lambda kind: INITIATIVE_KINDS.get(kind, kind),
         pref_slug=lambda name: PREFECTURE_SLUGS[PREFECTURES.index(name)],
         year_label=lambda year: f"{year}年（{parse_date(str(year)).wareki()}）",
+        search_terms=lambda facets: page_terms(vocabulary, facets),
+        filter_keys=FILTER_KEYS,
+        search_facets=FACETS,
     )
 
 
@@ -246,11 +247,10 @@ def _render_part(index: SiteIndex, specs: list[PageSpec], send: Connection) -> N
 def render_assets(
     index: SiteIndex, site_url: str = "", site_name: str = "casebook", contribution: Contribution | None = None
 ) -> dict[str, str]:
-    """Non-page files the site needs (search vocabulary, Atom feed, the propose form's data), by path in the site."""
-    vocabulary = search_vocabulary(index)
+    """Non-page files the site needs (search facets and suggestions, Atom feed, the propose form's data)."""
     proposal = form_data(index, contribution or Contribution())
     return {
-        SEARCH_TERMS: json.dumps(vocabulary, ensure_ascii=False, separators=(",", ":")),
+        **search_assets(index),
         FEED_PATH: atom_feed(index, site_url, site_name),
         url_for("proposal"): json.dumps(proposal, ensure_ascii=False, separators=(",", ":")),
     }

@@ -55,8 +55,9 @@ ROUTES: Final[dict[str, str]] = {
     "publish": "publish/",
     # files
     "feed": "feed.xml",
-    "terms": "search/terms.json",
     "proposal": "propose/form.json",
+    "facets": "search/facets.json",
+    "suggest": "search/suggest/{key}.json",
     "download": "data/{key}",
 }
 """Page kind → address; `{key}` is the record id or the term's slug."""

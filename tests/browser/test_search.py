@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from casebook.index import build_index
-from casebook.search import search_vocabulary
+from casebook.search import spellings
 from casebook.taxonomy import normalize_key
 from casebook.validate import check
 from sitecheck import ROOT, serve, settle
@@ -84,6 +84,32 @@ QUERIES = [
     ("千葉大右", "voices/chiba/"),
     ("トップ対談", "dialogues/top-dialogue/"),
     ("行政実務研修員", "programs/administrative-practice-trainee/"),
+    # Issue 14: an exact phrase from a title or body ranks its record first among equals; a term
+    # that appears once in a case's list of working groups finds that case; roadmaps are found.
+    ("人材シェア", "initiatives/dxship-hiroshima/"),
+    ("電算事務", "initiatives/kamikawa-seven-towns-joint-processing/"),
+    ("共同処理", "initiatives/kamikawa-seven-towns-joint-processing/"),
+    ("先端技術", "initiatives/nagano-advanced-tech-council/"),
+    ("町村情報システム", "initiatives/kanagawa-town-systems-union/"),
+    ("オフィス改革", "initiatives/seiyo/"),
+    ("ネット投票", "initiatives/tsukuba-mynumber/"),
+    ("交付促進", "initiatives/tsukuba-mynumber/"),
+    ("集合研修", "initiatives/jlis-training/"),
+    ("同好会", "initiatives/akabira/"),
+    ("オープンデータ", "initiatives/facebook-open-data/"),
+    ("情報化 研究会", "initiatives/jlis-municipal-study-group/"),
+    ("人事交流", "programs/personnel-exchange/"),
+    ("地域幸福度", "cases/matsumoto/"),
+    ("3次元データ", "cases/matsumoto/"),
+    ("生成AI", "cases/matsumoto/"),
+    ("デジタルデバイス", "cases/matsumoto/"),
+    ("小規模", "roadmaps/one-person-it/"),
+    ("ロードマップ", "roadmaps/one-person-it/"),
+    ("KPI", "roadmaps/skill-levels-kpi/"),
+    ("DX推進リーダー制度", "roadmaps/dx-leader-scheme/"),
+    ("東北", "cases/shonai/"),
+    ("やまがた", "cases/shonai/"),
+    ("おかやま", "cases/ibara/"),
 ]
 
 
@@ -107,9 +133,9 @@ def index():  # type: ignore[no-untyped-def]
 class SearchPage:
     """The search page as a reader uses it, recording what it fetches and any errors."""
 
-    def __init__(self, browser: Any, base: str) -> None:
+    def __init__(self, browser: Any, base: str, **context: Any) -> None:
         self.base = base
-        self.context = browser.new_context()
+        self.context = browser.new_context(**context)
         self.page = self.context.new_page()
         self.outside: list[str] = []
         self.errors: list[str] = []
@@ -151,6 +177,11 @@ class SearchPage:
             self.page.wait_for_function("n => document.querySelectorAll('.cb-result__title').length > n", arg=shown)
         hrefs = self.page.eval_on_selector_all(".cb-result__title", "els => els.map(e => e.href)")
         return [h.split(self.base, 1)[1] if self.base in h else h for h in hrefs]
+
+    def open_facet(self, facet: str) -> None:
+        """Open a facet of the panel (its counts load then)."""
+        self.page.locator(f'fieldset[data-facet="{facet}"] .cb-facet__open').click()
+        self.settle()
 
     def counts(self, facet: str) -> dict[str, int]:
         script = """(key) => Object.fromEntries(
@@ -218,13 +249,14 @@ def test_search_works_under_a_subpath(subpath_search: SearchPage) -> None:
 
 def test_facet_counts_match_the_records(search: SearchPage, index) -> None:  # type: ignore[no-untyped-def]
     expected: dict[str, Counter[str]] = {}
-    for view in [*index.cases, *index.programs, *index.others]:
+    for view in [*index.cases, *index.programs, *index.others, *index.roadmaps]:
         for key, value in view.facets():
             expected.setdefault(key, Counter())[value] += 1
     # Keyword and challenge pages are searchable too; they carry only their type.
     expected["type"].update({"キーワード": len(index.keywords), "課題": len(index.challenges)})
     search.open()
     for facet in ("type", "region", "prefecture", "kind", "band", "category", "keyword", "challenge", "program"):
+        search.open_facet(facet)
         shown = search.counts(facet)
         assert shown, facet
         assert {v: n for v, n in shown.items() if n} == dict(expected[facet]), facet
@@ -256,6 +288,7 @@ def test_keyboard_and_url_follow_the_reader(search: SearchPage) -> None:
     page.keyboard.press("Enter")
     search.settle()
     assert len(search.results()) >= 5
+    search.open_facet("kind")
     box = page.locator('fieldset[data-facet="kind"] input[value="町"]')
     box.focus()
     page.keyboard.press("Space")
@@ -283,7 +316,84 @@ def test_browser_normalisation_matches_python(search: SearchPage, index) -> None
         "伴走×自律",
         "  DX 推進 ",
     ]
-    samples += [term[0] for term in search_vocabulary(index)["terms"]][:200]  # type: ignore[index]
+    # Every label, alias and reading as written in the records (the pages carry them normalised).
+    samples += [value for key, value in spellings(index) if key in ("keyword", "org", "program")][:200]
     page = search.open()
     browser_keys = page.evaluate("(xs) => xs.map(x => window.casebookNormalizeKey(x))", samples)
     assert browser_keys == [normalize_key(s) for s in samples]
+
+
+def test_first_search_fetches_what_pagefind_fetches_and_filters_on_demand(search: SearchPage) -> None:
+    """Nothing of the vocabulary is shipped whole; a facet's filter file loads when it is opened."""
+    fetched: list[str] = []
+    search.page.on("request", lambda r: fetched.append(r.url))
+    search.open(f"?q={quote('研修')}")
+    ours = [u for u in fetched if "/search/" in u and "?" not in u.rsplit("/", 1)[-1] and not u.endswith("/search/")]
+    assert ours == [], "the first search fetched our own search data"
+    assert not [u for u in fetched if "/pagefind/filter/" in u], "filters loaded before any was opened"
+    assert len(search.results()) == 10  # the same N as Pagefind alone in the benchmark
+    search.open_facet("type")
+    assert [u for u in fetched if "/pagefind/filter/" in u]
+    assert search.counts("type")["事例"] > 0
+
+
+@pytest.mark.parametrize(("typo", "meant"), [("ITパスポード", "ITパスポート"), ("DXアドバイサー", "DXアドバイザー")])
+def test_a_misspelt_query_offers_the_vocabularys_spelling(search: SearchPage, typo: str, meant: str) -> None:
+    page = search.open(f"?q={quote(typo)}")
+    offer = page.locator(".cb-search__suggest")
+    assert offer.is_visible()
+    assert offer.inner_text().startswith("もしかして")
+    offer.locator("a", has_text=meant).first.click()
+    search.settle()
+    assert page.locator("#cb-search-input").input_value() == meant
+    assert not offer.is_visible()
+
+
+def test_region_words_match_the_region_not_its_characters(search: SearchPage, index, built_site: Path) -> None:  # type: ignore[no-untyped-def]
+    search.open(f"?q={quote('東北')}")
+    tohoku = {v.url for v in index.cases if v.region == "東北"}
+    results = search.results(everything=True)
+    assert tohoku <= set(results)
+    for url in results:
+        text = (built_site / url / "index.html").read_text(encoding="utf-8")
+        assert url in tohoku or "東北" in text, f"{url} holds neither the region nor the word 東北"
+
+
+@pytest.fixture
+def phone(browser: Any, search_base: str) -> Iterator[SearchPage]:
+    page = SearchPage(browser, search_base, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    yield page
+    assert page.errors == [], f"console errors: {page.errors}"
+    page.context.close()
+
+
+def test_on_a_phone_the_results_are_one_tap_from_the_filters(phone: SearchPage) -> None:
+    page = phone.open(f"?q={quote('研修')}")
+    page.locator(".cb-search__toggle").tap()
+    phone.open_facet("type")
+    page.locator('fieldset[data-facet="type"] label', has_text="事例").tap()
+    phone.settle()
+    see = page.locator(".cb-search__see")
+    assert see.is_visible() and "結果を見る" in see.inner_text()
+    see.tap()
+    assert not page.locator(".cb-search__panels").is_visible()
+    first = page.locator(".cb-result").first.bounding_box()
+    header = page.locator(".md-header").bounding_box()
+    assert first is not None and header is not None
+    assert header["y"] + header["height"] <= first["y"] < 844  # in view, not under the header
+
+
+def test_header_placeholder_fits_and_has_no_shortcut_on_touch_screens(phone: SearchPage) -> None:
+    page = phone.page
+    page.goto(phone.base + "cases/goka/")
+    box = page.locator("#cb-header-q")
+    placeholder = box.get_attribute("placeholder") or ""
+    assert placeholder and "/" not in placeholder
+    fits = """(input) => {
+        const style = getComputedStyle(input);
+        const context = document.createElement("canvas").getContext("2d");
+        context.font = style.font;
+        const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return context.measureText(input.placeholder).width <= room;
+    }"""
+    assert box.evaluate(fits)

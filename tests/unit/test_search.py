@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
+from casebook import search
 from casebook.index import build_index
-from casebook.search import pagefind as search
-from casebook.search import search_vocabulary
+from casebook.search import pagefind
 from casebook.taxonomy import normalize_key
 from casebook.validate import check
 
@@ -19,33 +21,79 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_missing_extended_binary_is_an_error_not_a_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pagefind_bin_extended", None)
+    monkeypatch.setattr(pagefind, "npm_binary", lambda: None)
+    monkeypatch.delenv("CASEBOOK_PAGEFIND", raising=False)
     with pytest.raises(search.SearchIndexError, match="extended"):
+        search.extended_binary()
+    assert search.preferred_binary_missing()
+
+
+def test_a_named_binary_must_exist(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CASEBOOK_PAGEFIND", str(tmp_path / "nothing"))
+    with pytest.raises(search.SearchIndexError, match="CASEBOOK_PAGEFIND"):
         search.extended_binary()
 
 
-def test_extended_binary_is_installed() -> None:
-    assert "extended" in search.extended_binary().as_posix()
+def test_pagefind_16_from_npm_is_preferred() -> None:
+    binary = search.extended_binary()
+    assert "extended" in binary.name and "node_modules" in binary.parts
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True, check=True).stdout
+    assert pagefind.PREFERRED_VERSION in version
+    assert not search.preferred_binary_missing()
 
 
-def test_only_record_keyword_and_challenge_pages_are_indexed(built_site: Path) -> None:
+def test_record_keyword_challenge_and_roadmap_pages_are_indexed(built_site: Path) -> None:
     index = build_index(check([ROOT / "cases"]))
     entry = json.loads((built_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     indexed = sum(lang["page_count"] for lang in entry["languages"].values())
     records = len(index.cases) + len(index.programs) + len(index.others)
-    assert indexed == records + len(index.keywords) + len(index.challenges)
+    assert indexed == records + len(index.keywords) + len(index.challenges) + len(index.roadmaps)
     assert "ja" in entry["languages"]
+    assert entry["version"] == pagefind.PREFERRED_VERSION
 
 
 def test_vocabulary_holds_variants_and_place_names() -> None:
-    vocabulary = search_vocabulary(build_index(check([ROOT / "cases"])))
-    terms = {(key, facet, value) for key, facet, value in vocabulary["terms"]}  # type: ignore[union-attr]
-    assert (normalize_key("基本方針策定"), "keyword", "基本方針の策定") in terms
-    assert (normalize_key("ひとり情シス"), "chpage", "1人情シス問題") in terms
-    assert ("長野", "prefecture", "長野県") in terms
-    assert ("松本", "org", "長野県松本市") in terms
-    assert ("ごかまち", "org", "茨城県五霞町") in terms
-    facets = [f["key"] for f in vocabulary["facets"]]  # type: ignore[union-attr, index]
-    assert facets == ["type", "region", "prefecture", "kind", "band", "category", "keyword", "challenge", "program"]
+    table = search.spellings(build_index(check([ROOT / "cases"])))
+    assert normalize_key("基本方針策定") in table[("keyword", "基本方針の策定")]
+    assert normalize_key("ひとり情シス") in table[("chpage", "1人情シス問題")]
+    assert {"長野", "長野県", "ながのけん"} <= set(table[("prefecture", "長野県")])
+    assert {"松本", "松本市", "まつもとし", "長野県松本市"} <= set(table[("org", "長野県松本市")])
+    assert "ごかまち" in table[("org", "茨城県五霞町")]
+    assert ("region", "東北") in table
+
+
+def test_page_terms_hold_every_end_of_each_spelling() -> None:
+    # The browser splits 「職場内訓練」 as 職場 / 内 / 訓練; each piece must start some indexed word.
+    table = {("keyword", "OJT"): ("ojt(職場内訓練)", "dxアドバイザー")}
+    words = search.page_terms(table, [("keyword", "OJT"), ("keyword", "unknown")]).split(" ")
+    assert {"ojt", "職場内訓練", "内訓練", "訓練", "練", "dxアドバイザー", "アドバイザー"} <= set(words)
+    assert "jt" not in words and "xアドバイザー" not in words  # ASCII words are never split
+    assert len(words) == len(set(words))
+
+
+def test_facets_list_only_values_some_page_carries() -> None:
+    index = build_index(check([ROOT / "cases"]))
+    facets = {f["key"]: f["values"] for f in search.facet_values(index)["facets"]}  # type: ignore[index, union-attr]
+    assert list(facets) == [
+        "type",
+        "region",
+        "prefecture",
+        "kind",
+        "band",
+        "category",
+        "keyword",
+        "challenge",
+        "program",
+    ]
+    assert "ロードマップ" in facets["type"]
+    assert "北海道" in facets["prefecture"] and "沖縄県" not in facets["prefecture"]
+
+
+def test_suggestions_are_split_by_first_character() -> None:
+    files = search.search_assets(build_index(check([ROOT / "cases"])))
+    shard = json.loads(files[f"search/suggest/{ord('i'):x}.json"])
+    assert ["itパスポート", "ITパスポート"] in shard
+    assert all(spelling.startswith("i") for spelling, _ in shard)
 
 
 def _page(body: str, *, indexed: bool) -> str:
@@ -119,9 +167,21 @@ def test_the_index_is_complete_on_disk_when_write_returns(tmp_path: Path, monkey
     stub = tmp_path / "pagefind"
     stub.write_text(f"#!{sys.executable}\n{LAZY_SERVICE}", encoding="utf-8")
     stub.chmod(0o755)
-    monkeypatch.setattr(search, "extended_binary", lambda: stub)
+    monkeypatch.setattr(pagefind, "extended_binary", lambda: stub)
     indexer = search.SiteIndexer()
     indexer.add("/cases/a/", _page("五霞町", indexed=True))
     stats = indexer.write(tmp_path / "site")
     assert stats.pages == 1
     assert (tmp_path / "site" / "pagefind" / "fragment" / "ja_1.pf_fragment").read_bytes() == b"fragment"
+
+
+def test_the_index_is_read_once_pagefind_has_finished_writing_it(tmp_path: Path) -> None:
+    # Pagefind 1.5.2 can report WriteFiles done while pagefind-entry.json is still empty.
+    entry = tmp_path / "pagefind-entry.json"
+    entry.write_text("", encoding="utf-8")
+    later = threading.Timer(0.3, lambda: entry.write_text('{"languages": {}}', encoding="utf-8"))
+    later.start()
+    try:
+        assert pagefind._entry(tmp_path) == {"languages": {}}
+    finally:
+        later.join()

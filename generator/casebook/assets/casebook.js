@@ -1,11 +1,9 @@
-/* casebook search — Pagefind (extended build) plus our own vocabulary of controlled terms.
+/* casebook — the header search box, the search page's controls, roadmaps and comparison tables.
  *
- * Pagefind segments kanji-only runs differently when indexing and when querying (its issue
- * #1237), so 「長野」「松本」 can miss pages that contain them. Every query is therefore also
- * matched against search/terms.json (keywords, aliases, readings, place and organisation
- * names, normalised exactly as the Python side does) and the matching records are fetched
- * through Pagefind *filters*, which do not depend on segmentation. Both result lists are merged.
- * Facets: OR within a facet, AND across facets. The URL carries the query and the filters.
+ * The search page's query pipeline (Pagefind, normalisation, ranking) is the module search.js,
+ * which the page loads early; the controls here import it. Facet counts are Pagefind's own filter
+ * counts, for the facets a reader opens. Facets: OR within a facet, AND across facets. The URL
+ * carries the query and the filters.
  */
 (() => {
   "use strict";
@@ -13,27 +11,6 @@
   const configElement = document.getElementById("__config");
   const base = new URL(configElement ? JSON.parse(configElement.textContent).base || "." : ".", location.href);
   const searchPage = new URL("search/", base);
-  const PAGE_SIZE = 20;
-  const FACET_PREVIEW = 8;
-
-  // --- normalisation: mirrors casebook.taxonomy.normalize_key ----------------------------------
-  const TILDES = /[\u301c\uff5e\u223c\u2053~]/g;
-  const CHOON_AS_DASH = /(?<![\u30a0-\u30ff])\u30fc(?![\u30a0-\u30ff])/g;
-  const DASHES = /[\u2010-\u2015\u2212\uff0d\u2500]/g;
-  const fold = (text) =>
-    text.normalize("NFKC").toLowerCase().normalize("NFKC")
-      .replace(/\s+/g, "").replace(/^#+/, "")
-      .replace(TILDES, "~").replace(CHOON_AS_DASH, "-").replace(DASHES, "-");
-  const normalizeKey = (text) => {
-    let key = fold(text);
-    for (let i = 0; i < 4; i += 1) {
-      const again = fold(key);
-      if (again === key) break;
-      key = again;
-    }
-    return key;
-  };
-  window.casebookNormalizeKey = normalizeKey; // used by the tests to compare with Python
 
   // --- header box on every page -----------------------------------------------------------------
   const addHeaderBox = () => {
@@ -46,7 +23,10 @@
     form.method = "get";
     form.innerHTML =
       '<label class="cb-visually-hidden" for="cb-header-q">サイト内検索</label>' +
-      '<input id="cb-header-q" name="q" type="search" placeholder="検索（/ で移動）" autocomplete="off">';
+      '<input id="cb-header-q" name="q" type="search" autocomplete="off">';
+    // The `/` shortcut needs a keyboard: touch screens get the short word, which fits a phone's header.
+    const touch = window.matchMedia("(hover: none) and (pointer: coarse)").matches;
+    form.querySelector("input").placeholder = touch ? "検索" : "検索（/ で移動）";
     const option = inner.querySelector(".md-header__option");
     inner.insertBefore(form, option || null);
     document.addEventListener("keydown", (event) => {
@@ -67,40 +47,63 @@
     return node;
   };
 
+  // 「もしかして」: the closest spellings of the vocabulary, fetched (one small file per first
+  // character) only for a query word that none of the shown results contains.
+  const distance = (a, b) => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i += 1) {
+      let diagonal = row[0];
+      row[0] = i;
+      for (let j = 1; j <= b.length; j += 1) {
+        const above = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+        diagonal = above;
+      }
+    }
+    return row[b.length];
+  };
+
   const startSearchPage = async (root) => {
+    const form = root.querySelector(".cb-search__form");
     const input = root.querySelector("#cb-search-input");
     const clear = root.querySelector(".cb-search__clear");
     const status = root.querySelector(".cb-search__status");
+    const suggest = root.querySelector(".cb-search__suggest");
     const active = root.querySelector(".cb-search__active");
-    const panels = root.querySelector(".cb-search__panels");
     const toggle = root.querySelector(".cb-search__toggle");
+    const see = root.querySelector(".cb-search__see");
+    const results = root.querySelector(".cb-search__main");
     const list = root.querySelector(".cb-search__results");
     const more = root.querySelector(".cb-search__more");
-    // Results follow the typing; Enter must not reload the page. (A listener, not `onsubmit`: the CSP forbids inline handlers.)
-    root.querySelector("form").addEventListener("submit", (event) => event.preventDefault());
+    form.addEventListener("submit", (event) => {
+      event.preventDefault(); // CSP: no inline handler; the search runs here, not by reloading
+      if (root.dataset.ready === "true") search();
+    });
 
-    let pagefind;
-    let vocabulary;
+    const fieldsets = [...root.querySelectorAll("fieldset[data-facet]")];
+    const facets = fieldsets.map((f) => ({ key: f.dataset.facet, label: f.dataset.label, fieldset: f }));
+    const selected = new Map(facets.map((f) => [f.key, new Set()]));
+    const opened = new Set();
+    const expanded = new Set();
+    let values = null; // facet → values some page carries, in display order (search/facets.json)
+
+    let engine;
     try {
-      pagefind = await import(new URL("pagefind/pagefind.js", base).href);
-      await pagefind.options({ baseUrl: base.pathname });
-      const response = await fetch(new URL(root.dataset.terms, location.href));
-      vocabulary = await response.json();
+      // Already started by the page's own <script> in its <head>; this waits for it.
+      engine = await import(new URL("assets/search.js", base).href);
     } catch (error) {
       status.textContent = "検索の索引を読み込めませんでした。サイトを http(s):// で開いているか確かめてください（file:// では動きません）。";
       return;
     }
-    const facets = vocabulary.facets;
-    const labels = Object.fromEntries(facets.map((f) => [f.key, f.label]));
-    const selected = new Map(facets.map((f) => [f.key, new Set()]));
-    const expanded = new Set();
-    const totals = await pagefind.filters();
 
     // State ⇄ URL
     const readUrl = () => {
       const params = new URLSearchParams(location.search);
       input.value = params.get("q") || "";
-      for (const facet of facets) selected.set(facet.key, new Set(params.getAll(facet.key)));
+      for (const facet of facets) {
+        selected.set(facet.key, new Set(params.getAll(facet.key)));
+        if (selected.get(facet.key).size) opened.add(facet.key);
+      }
     };
     const writeUrl = () => {
       const params = new URLSearchParams();
@@ -110,43 +113,22 @@
       history.replaceState(null, "", query ? `?${query}` : location.pathname);
     };
 
+    // Filters: OR within a facet, AND across facets. An opened facet with nothing chosen asks for
+    // an empty `any`, which does not narrow the results but makes Pagefind load that facet's
+    // filter file and count it: filters load only when a reader opens them.
+    const { pagefind, find, first, searchKey, normalizeKey, queryWords, PAGE_SIZE } = engine;
     const filtersExcept = (skip) => {
       const filters = {};
-      for (const [key, values] of selected) if (key !== skip && values.size) filters[key] = { any: [...values] };
+      for (const key of opened) filters[key] = { any: [] };
+      for (const [key, chosen] of selected) if (key !== skip && chosen.size) filters[key] = { any: [...chosen] };
       return filters;
-    };
-
-    const vocabularyFilter = (query) => {
-      const groups = [];
-      for (const word of query.split(/\s+/)) {
-        const term = normalizeKey(word);
-        if (term.length < 2) continue;
-        const hits = [];
-        const seen = new Set();
-        for (const [key, facet, value] of vocabulary.terms) {
-          if (key.includes(term) || (key.length >= 2 && term.includes(key))) {
-            const id = `${facet}\u0000${value}`;
-            if (!seen.has(id)) {
-              seen.add(id);
-              hits.push({ [facet]: value });
-            }
-          }
-        }
-        if (hits.length) groups.push({ any: hits });
-      }
-      return groups.length ? { all: groups } : null;
     };
 
     let generation = 0;
     let ordered = [];
     let shown = 0;
-
-    const addCounts = (counts, filters) => {
-      for (const [key, values] of Object.entries(filters || {})) {
-        counts[key] = counts[key] || {};
-        for (const value of values) counts[key][value] = (counts[key][value] || 0) + 1;
-      }
-    };
+    let words = [];
+    let marked = false;
 
     const search = async () => {
       const mine = ++generation;
@@ -159,65 +141,34 @@
     };
 
     const runSearch = async (mine) => {
-      const query = input.value.trim();
-      clear.hidden = !query;
+      if (opened.size) await loadValues();
+      words = queryWords(input.value);
+      const query = words.join(" ");
+      clear.hidden = !input.value;
       writeUrl();
+      suggest.hidden = true;
       const anySelected = [...selected.values()].some((s) => s.size);
       if (!query && !anySelected) {
         ordered = [];
-        renderFacets(totals);
+        // Nothing asked yet: the opened facets count the whole knowledge base.
+        const everything = opened.size ? await pagefind.search(null, { filters: filtersExcept(null) }) : null;
+        const counts = everything ? await facetCounts(null, everything.filters) : {};
+        if (mine !== generation) return;
+        renderFacets(counts);
         renderActive();
         list.replaceChildren();
         more.hidden = true;
-        status.textContent = "キーワードを入力するか、左の絞り込みを選んでください。";
+        see.hidden = true;
+        status.textContent = "キーワードを入力するか、絞り込みを選んでください。";
         return;
       }
       const filters = filtersExcept(null);
-      const text = await pagefind.search(query || null, { filters });
-      let vocabResults = [];
-      let caseIds = new Set();
-      let hubIds = new Set();
-      const extra = query ? vocabularyFilter(query) : null;
-      if (extra) {
-        const vocab = await pagefind.search(null, { filters: { ...filters, ...extra } });
-        // Among the records the vocabulary names, cases come first: they are what readers came for.
-        const cases = await pagefind.search(null, { filters: { ...filters, all: [...extra.all, { type: "事例" }] } });
-        // Next, the term's own page (the keyword's or the challenge's), which gathers everything on it.
-        const hubs = await pagefind.search(null, {
-          filters: { ...filters, all: [...extra.all, { any: [{ type: "キーワード" }, { type: "課題" }] }] },
-        });
-        vocabResults = vocab.results;
-        caseIds = new Set(cases.results.map((r) => r.id));
-        hubIds = new Set(hubs.results.map((r) => r.id));
-      }
+      const early = first.result && first.key === searchKey(words, filters) ? first.result : null;
+      first.result = null;
+      const { found, ordered: ranked, data } = await (early || find(words, filters));
+      const counts = await facetCounts(query || null, found.filters);
       if (mine !== generation) return;
-
-      const textIds = new Set(text.results.map((r) => r.id));
-      const vocabIds = new Set(vocabResults.map((r) => r.id));
-      // Cases, then hub pages, then the rest; stable, so Pagefind's order holds within each group
-      // and the order of pages in the index never decides what comes first.
-      const rank = (r) => (caseIds.has(r.id) ? 0 : hubIds.has(r.id) ? 1 : 2);
-      const vocabFirst = (results) => [0, 1, 2].flatMap((g) => results.filter((r) => rank(r) === g));
-      ordered = [
-        ...vocabFirst(text.results.filter((r) => vocabIds.has(r.id))),
-        ...vocabFirst(vocabResults.filter((r) => !textIds.has(r.id))),
-        ...text.results.filter((r) => !vocabIds.has(r.id)),
-      ];
-
-      // Counts: for each facet, the results if that facet's own choices were lifted (OR within a facet).
-      const counts = {};
-      for (const facet of facets) {
-        let source = text;
-        if (selected.get(facet.key).size) {
-          source = await pagefind.search(query || null, { filters: filtersExcept(facet.key) });
-        }
-        counts[facet.key] = { ...(source.filters[facet.key] || {}) };
-      }
-      const vocabOnly = vocabResults.filter((r) => !textIds.has(r.id)).slice(0, 200);
-      const vocabData = await Promise.all(vocabOnly.map((r) => r.data()));
-      for (const data of vocabData) addCounts(counts, data.filters);
-      if (mine !== generation) return;
-
+      ordered = ranked;
       renderFacets(counts);
       renderActive();
       list.replaceChildren();
@@ -225,17 +176,32 @@
       status.textContent = ordered.length
         ? `${ordered.length} 件見つかりました。`
         : "見つかりませんでした。言葉を短くするか、絞り込みを外してみてください。";
-      await showMore(mine);
+      see.textContent = `結果を見る（${ordered.length} 件）`;
+      showMore(mine, data);
+      if (mine === generation) offerSuggestions(mine, data);
     };
 
-    const showMore = async (mine) => {
+    // Counts of the opened facets: from the search itself, except for a facet with choices, whose
+    // counts are those the reader would get by adding a value to it (its own choices lifted).
+    const facetCounts = async (query, counted) => {
+      const counts = { ...counted };
+      for (const key of opened) {
+        if (selected.get(key).size) {
+          const lifted = await pagefind.search(query, { filters: filtersExcept(key) });
+          counts[key] = lifted.filters[key] || {};
+        }
+      }
+      return counts;
+    };
+
+    // Shows the next page of results; `loaded` is their data when the search fetched it already.
+    const showMore = async (mine, loaded = null) => {
       const batch = ordered.slice(shown, shown + PAGE_SIZE);
-      const data = await Promise.all(batch.map((r) => r.data()));
+      const data = loaded || (await Promise.all(batch.map((r) => r.data())));
       if (mine !== generation) return;
       for (const item of data) {
         const li = el("li", { class: "cb-result" });
-        const link = el("a", { href: item.url, class: "cb-result__title" }, item.meta.title || item.url);
-        li.append(link);
+        li.append(el("a", { href: item.url, class: "cb-result__title" }, item.meta.title || item.url));
         const kind = (item.filters.type || [])[0];
         const meta = [kind, item.meta.org].filter(Boolean).join("・");
         if (meta) li.append(el("p", { class: "cb-result__meta" }, meta));
@@ -246,6 +212,46 @@
       }
       shown += batch.length;
       more.hidden = shown >= ordered.length;
+      if (!marked) {
+        marked = true;
+        performance.mark("casebook:results"); // the benchmark's "results shown"
+      }
+    };
+
+    const offerSuggestions = async (mine, data) => {
+      const text = data.map((d) => normalizeKey(`${d.meta.title || ""}${d.content || ""}`)).join("\n");
+      const missing = words.filter((w) => w.length >= 2 && !text.includes(w));
+      if (!missing.length) return;
+      const offers = [];
+      for (const word of missing) {
+        const shard = word.codePointAt(0).toString(16);
+        let entries = [];
+        try {
+          const response = await fetch(new URL(root.dataset.suggest.replace(/0\.json$/, `${shard}.json`), location.href));
+          if (response.ok) entries = await response.json();
+        } catch (error) {
+          entries = [];
+        }
+        const limit = word.length >= 8 ? 2 : 1;
+        const close = entries
+          .map(([spelling, label]) => [distance(word, spelling), label])
+          .filter(([d]) => d > 0 && d <= limit)
+          .sort((a, b) => a[0] - b[0]);
+        for (const [, label] of close) if (!offers.includes(label)) offers.push(label);
+      }
+      if (mine !== generation || !offers.length) return;
+      suggest.replaceChildren(document.createTextNode("もしかして: "));
+      offers.slice(0, 5).forEach((label, i) => {
+        if (i) suggest.append(document.createTextNode("、"));
+        const link = el("a", { href: `?q=${encodeURIComponent(label)}` }, label);
+        link.addEventListener("click", (event) => {
+          event.preventDefault();
+          input.value = label;
+          search();
+        });
+        suggest.append(link);
+      });
+      suggest.hidden = false;
     };
 
     const renderActive = () => {
@@ -271,20 +277,25 @@
       }
     };
 
+    const FACET_PREVIEW = 8;
     const renderFacets = (counts) => {
       const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.facetId : null;
-      panels.replaceChildren();
       for (const facet of facets) {
-        const values = facet.values.filter((v) => (totals[facet.key] || {})[v] !== undefined || selected.get(facet.key).has(v));
-        if (!values.length) continue;
-        const fieldset = el("fieldset", { class: "cb-facet", "data-facet": facet.key });
-        fieldset.append(el("legend", {}, facet.label));
-        const ul = el("ul");
-        const limit = expanded.has(facet.key) ? values.length : FACET_PREVIEW;
-        values.forEach((value, i) => {
+        const button = facet.fieldset.querySelector(".cb-facet__open");
+        const ul = facet.fieldset.querySelector("ul");
+        const open = opened.has(facet.key) && values !== null;
+        button.setAttribute("aria-expanded", String(open));
+        ul.hidden = !open;
+        facet.fieldset.querySelector(".cb-facet__expand")?.remove();
+        if (!open) continue;
+        ul.replaceChildren();
+        const known = values[facet.key] || [];
+        const shownValues = [...known, ...[...selected.get(facet.key)].filter((v) => !known.includes(v))];
+        const limit = expanded.has(facet.key) ? shownValues.length : FACET_PREVIEW;
+        shownValues.forEach((value, i) => {
           const count = (counts[facet.key] || {})[value] || 0;
           const id = `cb-f-${facet.key}-${i}`;
-          const li = el("li", { class: i >= limit ? "cb-facet__more" : "" });
+          const li = el("li", i >= limit ? { class: "cb-facet__more" } : {});
           if (i >= limit) li.hidden = true;
           const box = el("input", { type: "checkbox", id, "data-facet-id": id, value });
           box.checked = selected.get(facet.key).has(value);
@@ -299,24 +310,46 @@
           li.append(box, label);
           ul.append(li);
         });
-        fieldset.append(ul);
-        if (values.length > FACET_PREVIEW) {
-          const button = el("button", { type: "button", class: "cb-facet__expand", "aria-expanded": String(expanded.has(facet.key)) },
-            expanded.has(facet.key) ? "少なく表示" : `すべて表示（${values.length}）`);
-          button.addEventListener("click", () => {
+        if (shownValues.length > FACET_PREVIEW) {
+          const all = el("button", { type: "button", class: "cb-facet__expand", "aria-expanded": String(expanded.has(facet.key)) },
+            expanded.has(facet.key) ? "少なく表示" : `すべて表示（${shownValues.length}）`);
+          all.addEventListener("click", () => {
             if (expanded.has(facet.key)) expanded.delete(facet.key);
             else expanded.add(facet.key);
             renderFacets(counts);
           });
-          fieldset.append(button);
+          facet.fieldset.append(all);
         }
-        panels.append(fieldset);
       }
+      see.hidden = !root.classList.contains("cb-search--facets-open");
       if (focused) {
-        const again = panels.querySelector(`[data-facet-id="${focused}"]`);
+        const again = root.querySelector(`[data-facet-id="${focused}"]`);
         if (again) again.focus();
       }
     };
+
+    const loadValues = async () => {
+      if (values !== null) return;
+      try {
+        const response = await fetch(new URL(root.dataset.facets, location.href));
+        const data = await response.json();
+        values = Object.fromEntries(data.facets.map((f) => [f.key, f.values]));
+      } catch (error) {
+        values = {};
+      }
+    };
+
+    for (const facet of facets) {
+      facet.fieldset.querySelector(".cb-facet__open").addEventListener("click", () => {
+        if (opened.has(facet.key)) {
+          opened.delete(facet.key);
+          expanded.delete(facet.key);
+        } else {
+          opened.add(facet.key);
+        }
+        search();
+      });
+    }
 
     let timer = null;
     input.addEventListener("input", () => {
@@ -340,16 +373,23 @@
       search();
     });
     more.addEventListener("click", () => showMore(generation));
-    toggle.addEventListener("click", () => {
-      const open = toggle.getAttribute("aria-expanded") !== "true";
+    const showPanels = (open) => {
       toggle.setAttribute("aria-expanded", String(open));
       root.classList.toggle("cb-search--facets-open", open);
+      see.hidden = !open;
+    };
+    toggle.addEventListener("click", () => showPanels(toggle.getAttribute("aria-expanded") !== "true"));
+    // Phone: the filters cover the results; one tap closes them and brings the results into view.
+    see.addEventListener("click", () => {
+      showPanels(false);
+      results.focus();
+      results.scrollIntoView({ block: "start" });
     });
 
     readUrl();
     root.dataset.ready = "true";
     await search();
-    input.focus();
+    if (!input.value) input.focus();
   };
 
   // --- roadmaps: collapsible steps and a checkbox per step, remembered in this browser only ------

@@ -64,6 +64,15 @@ class RoadmapView:
         """Steps in all stages."""
         return sum(len(s.steps) for s in self.stages)
 
+    def facets(self) -> list[tuple[str, str]]:
+        """Search facets of the page: its type and the terms its steps use."""
+        steps = [step for stage in self.stages for step in stage.steps]
+        pairs = [("type", "ロードマップ")]
+        pairs += [("keyword", k.label) for s in steps for k in s.keywords]
+        pairs += [("challenge", c.label) for s in steps for c in s.challenges]
+        pairs += [("program", p.program.title) for s in steps for p in s.programs]
+        return list(dict.fromkeys(pairs))
+
 
 @dataclass(frozen=True)
 class TimelineEntry:

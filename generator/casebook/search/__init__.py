@@ -7,16 +7,22 @@ from casebook.search.pagefind import (
     SiteIndexer,
     extended_binary,
     index_site,
+    preferred_binary_missing,
 )
-from casebook.search.vocabulary import FACETS, search_vocabulary
+from casebook.search.vocabulary import FACETS, FILTER_KEYS, facet_values, page_terms, search_assets, spellings
 
 __all__ = [
     "FACETS",
+    "FILTER_KEYS",
     "OUTPUT",
     "IndexStats",
     "SearchIndexError",
     "SiteIndexer",
     "extended_binary",
+    "facet_values",
     "index_site",
-    "search_vocabulary",
+    "page_terms",
+    "preferred_binary_missing",
+    "search_assets",
+    "spellings",
 ]

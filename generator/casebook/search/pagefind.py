@@ -2,12 +2,18 @@
 
 Always the *extended* Pagefind binary: the standard one does not segment Japanese, and a
 silent fallback would ship a search that finds nothing for 研修 or 窓口.
+
+Pagefind 1.6 (npm, installed by `make` into tools/pagefind) is preferred to PyPI's 1.5.2: its word
+splitting indexes every two-kanji pair and katakana word ends, so 「東北」 matches 東北 instead of every
+page with 東, 「共創プラットフォーム」 and 「先端技術」 are found at all, and a query fetches less
+(BENCHMARKS.md). PyPI's build is the fallback, and the plugin warns when it is used.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 import shutil
 import subprocess
 import threading
@@ -36,8 +42,42 @@ class IndexStats:
     files: int
 
 
+PREFERRED_VERSION = "1.6.0"
+"""The Pagefind that tools/pagefind/package.json pins; `make` installs it from npm."""
+NPM_FOLDER = Path("tools") / "pagefind"
+
+
 def extended_binary() -> Path:
-    """Path of Pagefind's extended binary, or SearchIndexError if it is not installed."""
+    """Pagefind's extended binary: `CASEBOOK_PAGEFIND`, else npm's 1.6 in tools/pagefind, else PyPI's.
+
+    SearchIndexError if none is installed.
+    """
+    explicit = os.environ.get("CASEBOOK_PAGEFIND")
+    if explicit:
+        if not Path(explicit).is_file():
+            raise SearchIndexError(
+                f"CASEBOOK_PAGEFIND の {explicit} がありません — Pagefind extended の実行ファイルを指定してください"
+            )
+        return Path(explicit)
+    return npm_binary() or _pypi_binary()
+
+
+def npm_binary() -> Path | None:
+    """The npm package's extended binary, under the working folder's or this checkout's tools/pagefind."""
+    for root in dict.fromkeys((Path.cwd(), Path(__file__).resolve().parents[3])):
+        packages = root / NPM_FOLDER / "node_modules" / "@pagefind"
+        for name in ("pagefind_extended", "pagefind_extended.exe"):
+            for binary in sorted(packages.glob(f"*/bin/{name}")):
+                return binary
+    return None
+
+
+def preferred_binary_missing() -> bool:
+    """True when the build would fall back to PyPI's Pagefind 1.5 (no npm 1.6, no CASEBOOK_PAGEFIND)."""
+    return not os.environ.get("CASEBOOK_PAGEFIND") and npm_binary() is None
+
+
+def _pypi_binary() -> Path:
     try:
         from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
     except ImportError:
@@ -178,7 +218,7 @@ class SiteIndexer:
             path = output / file["path"]
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(base64.b64decode(file["content"]))
-        entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
+        entry = _entry(output)
         pages = sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
         files = [p for p in output.rglob("*") if p.is_file()]
         return IndexStats(pages, time.perf_counter() - self._start, sum(p.stat().st_size for p in files), len(files))
@@ -186,6 +226,18 @@ class SiteIndexer:
     def abandon(self) -> None:
         """Stop the service without writing anything (the build failed)."""
         self._service.close()
+
+
+def _entry(output: Path) -> dict[str, Any]:
+    """pagefind-entry.json, once complete: Pagefind 1.5.2 can answer WriteFiles before its files are flushed."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return cast(dict[str, Any], json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            if time.monotonic() > deadline:
+                raise SearchIndexError(f"Pagefind が {output} に索引を書き終えませんでした") from None
+            time.sleep(0.05)
 
 
 def index_site(site: Path) -> IndexStats:

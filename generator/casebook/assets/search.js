@@ -1,0 +1,99 @@
+/* casebook search — the query pipeline: one Pagefind (extended build) search per query.
+ *
+ * The controlled vocabulary (keywords with their aliases and readings, places, organisations) is
+ * written into each page's indexed metadata when the site is built, normalised as normalizeKey
+ * normalises the query; so Pagefind itself finds 「職場内訓練」 or 「ごかまち」, and nothing is
+ * shipped whole to the reader (search/vocabulary.py).
+ *
+ * The search page loads this module from its <head>, `async`: the search in the page's address
+ * starts while the theme's styles and scripts still load, as early as a page that runs Pagefind
+ * alone. casebook.js (the page's controls) imports this same module and takes that search up.
+ */
+import * as pagefind from "../pagefind/pagefind.js";
+
+const base = new URL("../", import.meta.url);
+export const PAGE_SIZE = 10;
+export { pagefind };
+
+// --- normalisation: mirrors casebook.taxonomy.normalize_key ------------------------------------
+const TILDES = /[\u301c\uff5e\u223c\u2053~]/g;
+const CHOON_AS_DASH = /(?<![\u30a0-\u30ff])\u30fc(?![\u30a0-\u30ff])/g;
+const DASHES = /[\u2010-\u2015\u2212\uff0d\u2500]/g;
+const fold = (text) =>
+  text.normalize("NFKC").toLowerCase().normalize("NFKC")
+    .replace(/\s+/g, "").replace(/^#+/, "")
+    .replace(TILDES, "~").replace(CHOON_AS_DASH, "-").replace(DASHES, "-");
+export const normalizeKey = (text) => {
+  let key = fold(text);
+  for (let i = 0; i < 4; i += 1) {
+    const again = fold(key);
+    if (again === key) break;
+    key = again;
+  }
+  return key;
+};
+window.casebookNormalizeKey = normalizeKey; // used by the tests to compare with Python
+
+/** The words Pagefind sees: each normalised as the vocabulary was when the site was built. */
+export const queryWords = (text) => text.split(/\s+/).map(normalizeKey).filter(Boolean);
+
+// --- ranking -------------------------------------------------------------------------------------
+// Pagefind's score (terms a page carries weigh most, see the options below), except that a record
+// holding the query's words side by side, as typed, comes before records that only use them apart.
+const segmenter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter("ja", { granularity: "word" }) : null;
+const termCount = (words) =>
+  segmenter ? words.reduce((n, w) => n + [...segmenter.segment(w)].filter((s) => s.isWordLike).length, 0) : words.length;
+const longestRun = (locations) => {
+  let best = 0;
+  let run = 0;
+  let last = -2;
+  for (const at of locations) {
+    run = at === last + 1 ? run + 1 : at === last ? run : 1;
+    last = at;
+    best = Math.max(best, run);
+  }
+  return best;
+};
+const rank = (results, words) => {
+  const terms = termCount(words);
+  if (terms < 2) return results;
+  const phrase = results.filter((r) => longestRun(r.words) >= terms);
+  return [...phrase, ...results.filter((r) => longestRun(r.words) < terms)];
+};
+
+// --- Pagefind ------------------------------------------------------------------------------------
+// A term a page carries (its `terms` or `about` metadata) outweighs the same words in running text;
+// on cases most, since they are what readers come for.
+await pagefind.options({ baseUrl: base.pathname, ranking: { metaWeights: { terms: 20, about: 10 } } });
+
+/** Search: {found, ordered, data: the first page of results' data}. */
+export const find = async (words, filters) => {
+  const found = await pagefind.search(words.join(" ") || null, { filters });
+  const ordered = rank(found.results, words);
+  const data = await Promise.all(ordered.slice(0, PAGE_SIZE).map((r) => r.data()));
+  return { found, ordered, data };
+};
+
+// The facets' filter keys, from the page's <script> tag (the page is still loading: no panel yet).
+const facetKeys = new Set((document.querySelector("script[data-facets]")?.dataset.facets || "").split(" "));
+
+/** The filters of an address: OR within a facet, AND across facets. */
+const addressFilters = (params) => {
+  const filters = {};
+  for (const [key, value] of params) if (facetKeys.has(key)) (filters[key] ||= { any: [] }).any.push(value);
+  return filters;
+};
+
+/** Identifies a search, whatever the order its filters were given in. */
+export const searchKey = (words, filters) =>
+  JSON.stringify([words, Object.keys(filters).sort().map((key) => [key, filters[key]])]);
+
+// The search in the address, started now; casebook.js uses it if the reader has changed nothing.
+const params = new URLSearchParams(location.search);
+const words = queryWords(params.get("q") || "");
+const filters = addressFilters(params);
+export const first = {
+  key: searchKey(words, filters),
+  result: words.length || Object.keys(filters).length ? find(words, filters) : null,
+};
+if (first.result) first.result.catch(() => {}); // a failure is reported when casebook.js awaits it
