@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,6 @@ import yaml
 
 from casebook.export import write_exports
 from casebook.pipeline import make_site
-from casebook.render import Page
 from casebook.schemas import schemas
 from casebook.search import index_site
 from casebook.validate import Corpus
@@ -37,7 +35,8 @@ INSTALL = {"mkdocs": "mkdocs>=1.6,<2", "properdocs": "properdocs>=1.6.7,<2", "ze
 PACKAGE = Path(__file__).resolve().parent
 ASSETS = ("casebook.css", "propose.css", "casebook.js", "choose.js", "propose.js")
 """Our stylesheets and scripts, in the order the MkDocs plugin adds them."""
-SEARCHABLE = re.compile(r"\A---\n(?P<meta>.*?)\n---\n(?P<body>.*)\Z", re.S)
+OVERRIDES = "overrides"
+"""Our Material overrides (theme/), with the project's own custom_dir on top: Zensical reads them too."""
 
 
 class EngineMissing(Exception):
@@ -99,11 +98,11 @@ def zensical_config(project: Path, docs: Path, site_url: str | None) -> dict[str
     config["extra_javascript"] = list(config.get("extra_javascript", [])) + [
         f"assets/{a}" for a in ASSETS if a.endswith(".js")
     ]
-    # The searchable pages' wrapper holds `##` headings that must stay Markdown (see `searchable`).
-    extensions = list(config.get("markdown_extensions", []))
-    config["markdown_extensions"] = [*extensions, "md_in_html"] if "md_in_html" not in extensions else extensions
-    if not config.get("repo_url"):
-        config["edit_uri"] = ""  # as the plugin does: without a repository there is nothing to edit
+    # Zensical would point every generated page's edit button at a docs/ file that does not exist (the
+    # plugin points it at the record's YAML instead), so under Zensical there is no edit button
+    # (an empty edit_uri does not do it: Zensical then links `repo_url//path.md`).
+    theme = config.setdefault("theme", {})
+    theme["features"] = [f for f in theme.get("features", []) if f != "content.action.edit"]
     return config
 
 
@@ -120,14 +119,24 @@ def export_docs(project: Path, dest: Path, site_url: str | None = None) -> Corpu
     docs = dest / "docs"
     shutil.copytree(project / "docs", docs)
     for path, page in made.pages.items():
-        _write(docs / as_index(path), searchable(page))
+        _write(docs / as_index(path), page.markdown)
     for path, text in made.assets(site_url or "").items():
         _write(docs / path, text)
     for asset in ASSETS:
         _write(docs / "assets" / asset, (PACKAGE / "assets" / asset).read_text(encoding="utf-8"))
     config = zensical_config(project, docs, site_url)
+    _overrides(project, config, dest / OVERRIDES)
     _write(dest / "mkdocs.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     return made.corpus
+
+
+def _overrides(project: Path, config: dict[str, Any], dest: Path) -> None:
+    """One custom_dir for Zensical: ours (the footer, edit button, `data-pagefind-body`), then the project's."""
+    shutil.copytree(PACKAGE / "theme", dest)
+    theme = config.setdefault("theme", {})
+    if theme.get("custom_dir"):
+        shutil.copytree(project / theme["custom_dir"], dest, dirs_exist_ok=True)
+    theme["custom_dir"] = dest.name
 
 
 def as_index(path: str) -> str:
@@ -150,18 +159,6 @@ def _nav(nav: Any, docs: Path) -> Any:
     if isinstance(nav, str) and not (docs / nav).is_file():
         return as_index(nav)
     return nav
-
-
-def searchable(page: Page) -> str:
-    """The page's Markdown, its body wrapped in `data-pagefind-body` when front matter says `pagefind: true`.
-
-    Under MkDocs the theme override (theme/main.html) adds the wrapper; Zensical does not use it.
-    """
-    found = SEARCHABLE.match(page.markdown)
-    if found is None or not re.search(r"^pagefind: true$", found["meta"], re.M):
-        return page.markdown
-    # `markdown` (md_in_html): the body is HTML already, apart from its `##` headings.
-    return f"---\n{found['meta']}\n---\n\n<div data-pagefind-body markdown>\n\n{found['body'].strip()}\n\n</div>\n"
 
 
 def finish_site(site: Path, corpus: Corpus) -> str:
