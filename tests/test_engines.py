@@ -72,6 +72,7 @@ def test_engine_keeps_the_site_footer_and_searchable_wrapper(engine_site: Path) 
     home = (engine_site / "index.html").read_text(encoding="utf-8")
     assert "creativecommons.org/licenses/by/4.0/deed.ja" in home
     assert "data-pagefind-body" not in home
+    assert "md-search" not in home  # one search: Pagefind's (Zensical's own is off, as Material's is)
     keyword = next((engine_site / "keywords").glob("*/index.html")).read_text(encoding="utf-8")
     assert keyword.count("data-pagefind-body") == 1
 

@@ -87,7 +87,8 @@ def zensical_config(project: Path, docs: Path, site_url: str | None) -> dict[str
     """The project's mkdocs.yml for Zensical: no plugins, our assets listed, folders pointed at the export."""
     text = (project / "mkdocs.yml").read_text(encoding="utf-8")
     config: dict[str, Any] = yaml.load(text, Loader=_Lenient)  # _Lenient is a SafeLoader
-    config.pop("plugins", None)
+    # No plugin runs; Zensical's own search (on unless turned off) would add a second search box.
+    config["plugins"] = [{"search": {"enabled": False}}]
     config["nav"] = _nav(config.get("nav", []), docs)
     # Relative: Zensical panics on absolute folders and refuses a site_dir outside the project.
     config["docs_dir"] = docs.name
