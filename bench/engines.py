@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scale import ROOT, folder_mib, generate, measured  # noqa: E402 (a script beside this one)
+from scale import ROOT, folder_mib, generate, measured  # a script beside this one
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
 

@@ -20,21 +20,9 @@ from casebook.engines import ENGINES, INSTALL
 from casebook.publish import build_site
 from sitecheck import ROOT, broken_links
 
+# `engine_site` (tests/conftest.py): the bundled site built by each engine other than MkDocs.
+
 OTHERS = [e for e in ENGINES if e != "mkdocs"]
-
-
-@pytest.fixture(scope="module", params=OTHERS)
-def engine_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled knowledge base built by `casebook build --engine <engine>`."""
-    engine = request.param
-    if importlib.util.find_spec(engine) is None:
-        pytest.skip(
-            f"{engine} が入っていません（`pip install '{INSTALL[engine]}'`、make test は .[engines] を入れます）"
-        )
-    out = tmp_path_factory.mktemp(engine) / "site"
-    result = build_site(ROOT, out, engine=engine)
-    assert result.ok, result.log
-    return out
 
 
 def _html_pages(site: Path) -> list[str]:
