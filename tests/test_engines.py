@@ -29,12 +29,12 @@ def _html_pages(site: Path) -> list[str]:
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
 
 
-def _indexed(site: Path) -> dict[str, dict[str, list[str]]]:
-    """Every page in the site's Pagefind index: its URL → its filters (read from the fragment files)."""
+def _indexed(site: Path) -> dict[str, dict[str, object]]:
+    """Every page in the site's Pagefind index: its URL → its fragment (text, filters, meta, anchors)."""
     found = {}
     for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
         data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
-        found[data["url"]] = {key: sorted(values) for key, values in data["filters"].items()}
+        found[data["url"]] = data
     return found
 
 
@@ -49,7 +49,7 @@ def test_engine_builds_every_page_with_no_broken_link(engine_site: Path, built_s
     assert [p.name for p in engine_site.parent.iterdir()] == ["site"]
 
 
-def test_engine_indexes_the_same_records_with_the_same_facets(engine_site: Path, built_site: Path) -> None:
+def test_engine_indexes_the_same_records_with_the_same_text_and_facets(engine_site: Path, built_site: Path) -> None:
     expected = _indexed(built_site)
     assert len(expected) > 100
     assert _indexed(engine_site) == expected

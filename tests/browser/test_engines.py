@@ -22,29 +22,44 @@ SAMPLE = QUERIES[::4]
 """A handful of the search suite's queries (kanji, katakana, place names, people)."""
 
 
-def _top_results(browser: Any, site: Path) -> dict[str, list[str]]:
+PAGEFIND_URLS = """async ([base, q]) => {
+    const pagefind = await import(base + 'pagefind/pagefind.js');
+    const found = await pagefind.search(q);
+    return Promise.all(found.results.map(async (r) => (await r.data()).url));
+}"""
+"""Every page Pagefind itself finds for a query (its JS API, without the search page's ranking)."""
+
+
+def _results(browser: Any, site: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """For each sampled query: the search page's top five, and every URL Pagefind finds (sorted)."""
     with serve(site) as base:
         search = SearchPage(browser, base)
         found = {}
         for query, _expected in SAMPLE:
-            search.open(f"?q={quote(query)}")
-            found[query] = search.results()[:5]
+            page = search.open(f"?q={quote(query)}")
+            found[query] = (search.results()[:5], sorted(page.evaluate(PAGEFIND_URLS, [base, query])))
         search.context.close()
     assert search.outside == [] and search.errors == []
     return found
 
 
 @pytest.fixture(scope="module")
-def mkdocs_results(browser: Any, built_site: Path) -> dict[str, list[str]]:
-    return _top_results(browser, built_site)
+def mkdocs_results(browser: Any, built_site: Path) -> dict[str, tuple[list[str], list[str]]]:
+    return _results(browser, built_site)
 
 
 def test_engine_search_finds_the_same_records(
-    browser: Any, engine_site: Path, mkdocs_results: dict[str, list[str]]
+    browser: Any, engine_site: Path, mkdocs_results: dict[str, tuple[list[str], list[str]]]
 ) -> None:
+    # The index holds the same fragments (tests/test_engines.py) but in another order (MkDocs indexes
+    # pages as it writes them, the others after the build), so results of equal score may swap places:
+    # the same records must be found, and the search suite's criterion (expected in the top five) hold.
     assert len(SAMPLE) >= 5
-    assert all(expected in mkdocs_results[query] for query, expected in SAMPLE)
-    assert _top_results(browser, engine_site) == mkdocs_results
+    found = _results(browser, engine_site)
+    assert [q for q, expected in SAMPLE if expected not in found[q][0]] == []
+    assert {q: every for q, (_top, every) in found.items()} == {q: every for q, (_top, every) in mkdocs_results.items()}
+    # (readings such as おーじぇーてぃー are found through casebook's vocabulary, not by Pagefind alone)
+    assert sum(1 for _top, every in found.values() if every) >= 5
 
 
 @pytest.fixture
