@@ -104,6 +104,9 @@ def zensical_config(project: Path, docs: Path, site_url: str | None) -> dict[str
     # (an empty edit_uri does not do it: Zensical then links `repo_url//path.md`).
     theme = config.setdefault("theme", {})
     theme["features"] = [f for f in theme.get("features", []) if f != "content.action.edit"]
+    # Material's look, which casebook.css and its checked colour contrast assume (Zensical's "modern"
+    # variant has a light footer, where our footer text falls to 1.55:1).
+    theme.setdefault("variant", "classic")
     return config
 
 
