@@ -67,6 +67,25 @@ def subpath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session", params=["properdocs", "zensical"])
+def engine_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled knowledge base built by `casebook build --engine <engine>` (ProperDocs, Zensical)."""
+    import importlib.util
+
+    from casebook.engines import INSTALL
+    from casebook.publish import build_site
+
+    engine = request.param
+    if importlib.util.find_spec(engine) is None:
+        pytest.skip(
+            f"{engine} が入っていません（`pip install '{INSTALL[engine]}'`、make test は .[engines] を入れます）"
+        )
+    out = tmp_path_factory.mktemp(engine) / "site"
+    result = build_site(ROOT, out, engine=engine)
+    assert result.ok, result.log
+    return out
+
+
 @pytest.fixture(scope="session")
 def kb_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`casebook build --site-url …/kb/` then `casebook package`, unpacked: what an administrator puts on a server."""

@@ -178,8 +178,14 @@ COMMANDS: tuple[Command, ...] = (
         (
             arg("--site-url", help="公開先の URL（例: https://intra.example.lg.jp/kb/）。サブパスも可"),
             arg("--out", type=Path, default=Path("site"), help="出力先（既定: site）"),
+            arg(
+                "--engine",
+                choices=["mkdocs", "properdocs", "zensical"],
+                default="mkdocs",
+                help="サイトを作るエンジン（既定: mkdocs。docs/publish.md の「エンジン」を参照）",
+            ),
         ),
-        lambda a: _build(a.out, a.site_url),
+        lambda a: _build(a.out, a.site_url, a.engine),
     ),
     Command(
         "package",
@@ -258,7 +264,8 @@ def _refused(out: Path, command: str, records: Sequence[Path] = ()) -> bool:
     return False
 
 
-def _build(out: Path, site_url: str | None) -> int:
+def _build(out: Path, site_url: str | None, engine: str = "mkdocs") -> int:
+    from casebook.engines import EngineMissing, require
     from casebook.outputs import OutputRefused
     from casebook.publish import Interrupted, build_site, check_site_url
     from casebook.validate import check
@@ -271,6 +278,11 @@ def _build(out: Path, site_url: str | None) -> int:
             return 2
     if _refused(out, "build"):
         return 2
+    try:
+        require(engine)
+    except EngineMissing as exc:
+        print(exc, file=sys.stderr)
+        return 2
     corpus = check([Path("cases")])
     for d in corpus.diagnostics:
         print(d.format())
@@ -282,7 +294,7 @@ def _build(out: Path, site_url: str | None) -> int:
         return 1
     print(f"casebook build: 記録 {len(corpus.entries)} 件からサイトを作っています…", file=sys.stderr)
     try:
-        result = build_site(Path.cwd(), out, site_url)
+        result = build_site(Path.cwd(), out, site_url, engine)
     except OutputRefused as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -10,6 +10,7 @@ import base64
 import contextlib
 import ctypes
 import hashlib
+import importlib
 import os
 import re
 import shutil
@@ -88,29 +89,39 @@ class Interrupted(Exception):
         self.signum = signum
 
 
-SCRATCH_OF = r"\.{name}\.(building|old)-(?P<pid>\d+)"
-"""`.site.building-<pid>` (being built) and `.site.old-<pid>` (the site being swapped out)."""
+SCRATCH_OF = r"\.{name}\.(building|old|export)-(?P<pid>\d+)"
+"""`.site.building-<pid>` (being built), `.site.old-<pid>` (the site being swapped out) and
+`.site.export-<pid>` (the plugin-free project Zensical builds)."""
 
 
-def build_site(project: Path, out: Path, site_url: str | None = None) -> BuildResult:
+def build_site(project: Path, out: Path, site_url: str | None = None, engine: str = "mkdocs") -> BuildResult:
     """Build into a temporary folder next to `out`, then swap it in; on failure `out` is untouched.
 
-    Raises OutputRefused (and touches nothing) unless `out` is casebook's to replace, and Interrupted
-    (after stopping MkDocs and removing the temporary folder) on SIGINT or SIGTERM.
+    `engine` is one of engines.ENGINES (the caller checks it is installed). Raises OutputRefused (and
+    touches nothing) unless `out` is casebook's to replace, and Interrupted (after stopping the engine
+    and removing the temporary folders) on SIGINT or SIGTERM.
     """
     check_output(out, "build", project)
     out = out.resolve()
     _clean_stale(out)
     staging = out.with_name(f".{out.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CASEBOOK_PARENT_PID": str(os.getpid())}
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "CASEBOOK_PARENT_PID": str(os.getpid()),
+        "CASEBOOK_ENGINE": engine,
+    }
     if site_url is not None:
         env["CASEBOOK_SITE_URL"] = site_url
     # Not -q: it silences the warnings that --strict counts, and a broken page would slip through.
     child = "from casebook.publish import _mkdocs_child; _mkdocs_child()"
     try:
         with _signals_raise():
-            code, log = _run([sys.executable, "-c", child, "build", "--strict", "-d", str(staging)], project, env)
+            if engine == "zensical":
+                code, log = _build_zensical(project, staging, site_url, env)
+            else:
+                code, log = _run([sys.executable, "-c", child, "build", "--strict", "-d", str(staging)], project, env)
             if code != 0 or not (staging / "index.html").is_file():
                 return BuildResult(False, out, log)
             mark_site(staging)
@@ -119,6 +130,27 @@ def build_site(project: Path, out: Path, site_url: str | None = None) -> BuildRe
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(True, out, log)
+
+
+def _build_zensical(project: Path, staging: Path, site_url: str | None, env: dict[str, str]) -> tuple[int, str]:
+    """Zensical runs no plugin: build the exported project, then add exports and search as the plugin would."""
+    from casebook.engines import SITE_DIR, export_docs, finish_site
+    from casebook.search import SearchIndexError
+
+    export = staging.with_name(staging.name.replace(".building-", ".export-"))
+    shutil.rmtree(export, ignore_errors=True)
+    child = "from casebook.publish import _mkdocs_child; _mkdocs_child()"
+    try:
+        corpus = export_docs(project, export, site_url)
+        code, log = _run([sys.executable, "-c", child, "build", "--strict", "-f", "mkdocs.yml"], export, env)
+        if code != 0:
+            return code, log
+        (export / SITE_DIR).rename(staging)
+        return 0, log + finish_site(staging, corpus) + "\n"
+    except (ValueError, SearchIndexError) as exc:
+        return 1, str(exc)
+    finally:
+        shutil.rmtree(export, ignore_errors=True)
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str]:
@@ -156,9 +188,10 @@ def _mkdocs_child() -> None:
     """The child's entry point: MkDocs, which takes its whole process group down when stopped or orphaned."""
     if os.name == "posix":
         _stop_with_parent(int(os.environ.get("CASEBOOK_PARENT_PID", "0")))
-    from mkdocs.__main__ import cli
+    from casebook.engines import CLI
 
-    cli(args=sys.argv[1:], prog_name="mkdocs")
+    engine = os.environ.get("CASEBOOK_ENGINE", "mkdocs")
+    importlib.import_module(CLI[engine]).cli(args=sys.argv[1:], prog_name=engine)
 
 
 def _stop_with_parent(parent: int) -> None:

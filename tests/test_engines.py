@@ -1,0 +1,97 @@
+"""`casebook build --engine`: ProperDocs and Zensical make the same site as MkDocs (issue 17).
+
+The MkDocs site is covered by the whole suite; here the other engines' builds of the bundled site
+are compared with it: the same HTML pages, no broken link, the same records in the search index
+with the same facets, and the same output-folder safety.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from casebook import cli
+from casebook.engines import ENGINES, INSTALL
+from casebook.publish import build_site
+from sitecheck import ROOT, broken_links
+
+# `engine_site` (tests/conftest.py): the bundled site built by each engine other than MkDocs.
+
+OTHERS = [e for e in ENGINES if e != "mkdocs"]
+
+
+def _html_pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+def _indexed(site: Path) -> dict[str, dict[str, object]]:
+    """Every page in the site's Pagefind index: its URL → its fragment (text, filters, meta, anchors)."""
+    found = {}
+    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found[data["url"]] = data
+    return found
+
+
+def test_engine_builds_every_page_with_no_broken_link(engine_site: Path, built_site: Path) -> None:
+    assert _html_pages(engine_site) == _html_pages(built_site)
+    assert broken_links(engine_site) == []
+    assert (engine_site / ".casebook-site").is_file()  # the next build may replace it
+    assert sorted(p.name for p in (engine_site / "data").iterdir()) == sorted(
+        p.name for p in (built_site / "data").iterdir()
+    )
+    # Nothing left next to the site: no staging folder, no exported project.
+    assert [p.name for p in engine_site.parent.iterdir()] == ["site"]
+
+
+def test_engine_indexes_the_same_records_with_the_same_text_and_facets(engine_site: Path, built_site: Path) -> None:
+    expected = _indexed(built_site)
+    assert len(expected) > 100
+    assert _indexed(engine_site) == expected
+
+
+def test_engine_keeps_the_site_footer_and_searchable_wrapper(engine_site: Path) -> None:
+    # theme/ overrides: casebook's footer (licence, sources) and `data-pagefind-body` only on record-like pages.
+    home = (engine_site / "index.html").read_text(encoding="utf-8")
+    assert "creativecommons.org/licenses/by/4.0/deed.ja" in home
+    assert "data-pagefind-body" not in home
+    assert "md-search" not in home  # one search: Pagefind's (Zensical's own is off, as Material's is)
+    keyword = next((engine_site / "keywords").glob("*/index.html")).read_text(encoding="utf-8")
+    assert keyword.count("data-pagefind-body") == 1
+
+
+def test_engine_refuses_a_folder_that_is_not_casebooks(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("大事なメモ", encoding="utf-8")
+    with pytest.raises(Exception, match="casebook が作ったものではない"):
+        build_site(ROOT, out, engine="zensical")
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize("engine", OTHERS)
+def test_missing_engine_says_how_to_install_it(
+    engine: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == engine else real(name, *a))
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "site"
+    assert cli.main(["build", "--engine", engine, "--out", os.fspath(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"--engine {engine}: {engine} が入っていません" in err
+    assert f"pip install '{INSTALL[engine]}'" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_the_plugin_free_export_carries_every_asset_the_plugin_serves() -> None:
+    from casebook.engines import ASSETS, MODULES
+
+    shipped = {p.name for p in (ROOT / "generator" / "casebook" / "assets").iterdir() if p.is_file()}
+    assert set(ASSETS) | set(MODULES) == shipped
