@@ -341,7 +341,7 @@ def test_first_search_fetches_what_pagefind_fetches_and_filters_on_demand(search
 def test_a_misspelt_query_offers_the_vocabularys_spelling(search: SearchPage, typo: str, meant: str) -> None:
     page = search.open(f"?q={quote(typo)}")
     offer = page.locator(".cb-search__suggest")
-    assert offer.is_visible()
+    offer.wait_for(state="visible")  # the suggestion file is fetched after the (empty) results are shown
     assert offer.inner_text().startswith("もしかして")
     offer.locator("a", has_text=meant).first.click()
     search.settle()
