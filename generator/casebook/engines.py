@@ -33,7 +33,7 @@ INSTALL = {"mkdocs": "mkdocs>=1.6,<2", "properdocs": "properdocs>=1.6.7,<2", "ze
 """What `pip install` needs for each engine (also `pip install -e '.[engines]'`)."""
 
 PACKAGE = Path(__file__).resolve().parent
-ASSETS = ("casebook.css", "propose.css", "casebook.js", "choose.js", "propose.js")
+ASSETS = ("casebook.css", "propose.css", "casebook.js", "normalize.js", "choose.js", "propose.js")
 """Our stylesheets and scripts, in the order the MkDocs plugin adds them."""
 MODULES = ("search.js",)
 """Scripts a page loads itself (the search page's <head>, theme/main.html), copied but not listed."""

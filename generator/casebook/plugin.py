@@ -52,7 +52,7 @@ SERVE_SCRATCH = re.compile(r"casebook-serve-(?P<pid>\d+)-.+")
 STYLESHEET = "assets/casebook.css"
 STYLESHEETS = (STYLESHEET, "assets/propose.css")
 SCRIPT = "assets/casebook.js"
-SCRIPTS = (SCRIPT, "assets/choose.js", "assets/propose.js")
+SCRIPTS = (SCRIPT, "assets/normalize.js", "assets/choose.js", "assets/propose.js")
 SEARCH = "assets/search.js"
 """The search page's query pipeline, a module its <head> loads (theme/main.html), not every page."""
 

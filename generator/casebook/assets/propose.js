@@ -4,7 +4,7 @@
  * kind_problem, dates.parse_date, the models' text and length limits, validate's keyword message with
  * difflib's candidates); tests compare them. The vocabulary comes from propose/form.json, generated
  * from the same taxonomy, with every term's matching keys already folded by taxonomy.normalize_key;
- * typed text is folded by casebook.js (window.casebookNormalizeKey), the one copy of that rule here.
+ * typed text is folded by normalize.js (window.casebookNormalizeKey), the one copy of that rule here.
  * Nothing leaves the browser until the contributor presses a button; the draft stays in localStorage.
  */
 (() => {

@@ -15,24 +15,10 @@ const base = new URL("../", import.meta.url);
 export const PAGE_SIZE = 10;
 export { pagefind };
 
-// --- normalisation: mirrors casebook.taxonomy.normalize_key ------------------------------------
-const TILDES = /[\u301c\uff5e\u223c\u2053~]/g;
-const CHOON_AS_DASH = /(?<![\u30a0-\u30ff])\u30fc(?![\u30a0-\u30ff])/g;
-const DASHES = /[\u2010-\u2015\u2212\uff0d\u2500]/g;
-const fold = (text) =>
-  text.normalize("NFKC").toLowerCase().normalize("NFKC")
-    .replace(/\s+/g, "").replace(/^#+/, "")
-    .replace(TILDES, "~").replace(CHOON_AS_DASH, "-").replace(DASHES, "-");
-export const normalizeKey = (text) => {
-  let key = fold(text);
-  for (let i = 0; i < 4; i += 1) {
-    const again = fold(key);
-    if (again === key) break;
-    key = again;
-  }
-  return key;
-};
-window.casebookNormalizeKey = normalizeKey; // used by the tests to compare with Python
+// --- normalisation: normalize.js (one copy of the rule, shared with the propose form) -------------
+import "./normalize.js";
+
+export const normalizeKey = (text) => window.casebookNormalizeKey(text);
 
 /** The words Pagefind sees: each normalised as the vocabulary was when the site was built. */
 export const queryWords = (text) => text.split(/\s+/).map(normalizeKey).filter(Boolean);
