@@ -76,7 +76,7 @@ def test_the_installed_wheel_builds_and_packages_the_knowledge_base(wheel: Path,
 
     run(venv / "bin" / "casebook", "build", cwd=project, env=env)
     site = project / "site"
-    for shipped in ("assets/casebook.css", "assets/casebook.js", "pagefind/pagefind.js", "search/terms.json"):
+    for shipped in ("assets/casebook.css", "assets/casebook.js", "pagefind/pagefind.js", "search/facets.json"):
         assert (site / shipped).is_file(), shipped
     # The theme override (theme/main.html) marks record pages for Pagefind.
     assert "data-pagefind-body" in (site / "cases" / "goka" / "index.html").read_text(encoding="utf-8")

@@ -267,6 +267,15 @@
   const start = () => {
     addPickers();
     document.querySelectorAll(".cb-matrix-wrap, .cb-scroll").forEach(watchScroll);
+    // Material wraps Markdown tables in a box that scrolls sideways on a phone: a keyboard user must
+    // be able to reach it to scroll it (WCAG 2.1.1; axe: scrollable-region-focusable).
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach((box) => {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "表（横にスクロールできます）");
+      }
+    });
     const compare = document.querySelector("[data-chosen-compare]");
     if (compare) startCompareChosen(compare);
     const print = document.querySelector("[data-print]");
