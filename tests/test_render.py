@@ -84,3 +84,12 @@ def test_parallel_render_matches_a_single_process_page_for_page_and_in_order() -
     assert list(render_site(index, processes=2).items()) == list(single.items())
     subset = render_site(index, only={"keywords/ojt.md", "cases/goka.md"})
     assert list(subset) == ["cases/goka.md", "keywords/ojt.md"]  # site order, whatever order was asked
+
+
+def test_search_excerpts_keep_labels_and_values_apart(pages) -> None:  # type: ignore[no-untyped-def]
+    # Pagefind's excerpt is the page's text: without a separator it read 「団体区分町. 人口約19,000人（」.
+    md = pages["cases/goka.md"].markdown
+    facts = md[md.index('<dl class="cb-facts">') : md.index("</dl>")]
+    hidden = '<span class="cb-visually-hidden">'
+    assert facts.count(f"{hidden}：</span></dt>") == facts.count("<dt>") > 3
+    assert facts.count(f"{hidden}。</span></dd>") == facts.count("<dd>")
