@@ -147,8 +147,15 @@
 
   // --- side by side -------------------------------------------------------------------------------
   const textOf = (node) => (node ? node.textContent.trim() : "");
+  // The facts carry hidden punctuation for search excerpts (「団体区分：町。」); the table shows label and value.
+  const plain = (node) => {
+    if (!node) return "";
+    const copy = node.cloneNode(true);
+    copy.querySelectorAll(".cb-visually-hidden").forEach((hidden) => hidden.remove());
+    return textOf(copy);
+  };
   const pairs = (doc, selector) =>
-    [...doc.querySelectorAll(selector)].map((row) => [textOf(row.querySelector("dt")), textOf(row.querySelector("dd"))]);
+    [...doc.querySelectorAll(selector)].map((row) => [plain(row.querySelector("dt")), plain(row.querySelector("dd"))]);
   const sectionAfter = (doc, heading) => {
     const h2 = [...doc.querySelectorAll(".md-content h2")].find((h) => textOf(h) === heading);
     return h2 ? h2.nextElementSibling : null;
