@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -146,6 +147,7 @@ def bare_project(project: Path, pages: dict[str, object], dest: Path) -> None:
 
 
 def folder_mib(path: Path) -> float:
+    """Size of every file below `path`, in MiB."""
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1024 / 1024
 
 
@@ -178,23 +180,13 @@ def edit_to_served(project: Path) -> tuple[float, float]:
             time.sleep(0.5)
         # Edit once the server is idle: the first build's search index is written in the background.
         entry = f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"
-        while True:
-            try:
-                with urllib.request.urlopen(entry, timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except (OSError, http.client.HTTPException):
-                pass
+        while not fetch(entry):
             if time.time() > deadline:
                 raise RuntimeError("the first search index never appeared")
             time.sleep(0.5)
         time.sleep(1)
         # The case list is paged: the page that lists this record is the one that must follow the edit.
-        listing = f"http://127.0.0.1:{port}/cases/"
-        for n in range(2, 1000):
-            if "synthetic-00000/" in fetch(listing):
-                break
-            listing = f"http://127.0.0.1:{port}/cases/page/{n}/"
+        listing = _listing_page(fetch, f"http://127.0.0.1:{port}/cases/")
         record = project / "cases" / "municipal" / "synthetic-00000.yaml"
         text = record.read_text(encoding="utf-8")
         start = time.perf_counter()
@@ -214,6 +206,16 @@ def edit_to_served(project: Path) -> tuple[float, float]:
         server.wait(timeout=30)
 
 
+def _listing_page(fetch: Callable[[str], str], first: str) -> str:
+    """The page of the paged case list that lists synthetic-00000."""
+    url = first
+    for n in range(2, 1000):
+        if "synthetic-00000/" in fetch(url):
+            break
+        url = f"{first}page/{n}/"
+    return url
+
+
 PAGE_LIMIT = 300 * 1024
 """No HTML page may weigh more than this (what a reader on an LGWAN link downloads for one page)."""
 
@@ -230,6 +232,7 @@ def heaviest_pages(site: Path) -> dict[str, object]:
 
 
 def run(sizes: list[int]) -> list[dict[str, object]]:
+    """Generate, check, build (full and bare, interleaved) and index each size; one row per size."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     rows = []
     for n in sizes:
@@ -281,6 +284,7 @@ def run(sizes: list[int]) -> list[dict[str, object]]:
 
 
 def table(rows: list[dict[str, object]]) -> str:
+    """The tables for BENCHMARKS.md."""
     lines = [
         "| 事例数 | ページ数 | casebook check | 生成器の段階（読込・検査・索引・描画） | 全体のビルド | 素の mkdocs build | 比（全体/素） | 生成器の割合 | 1 件あたり | Pagefind（単独で測定） | 最大メモリ | サイト | 検索索引 | 編集→そのページ / 全ページ |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -302,6 +306,7 @@ def table(rows: list[dict[str, object]]) -> str:
 
 
 def main() -> None:
+    """Run the sizes given on the command line and print the tables."""
     parser = argparse.ArgumentParser(description="casebook の規模ベンチマーク")
     parser.add_argument("--sizes", default="100,1000,5000")
     args = parser.parse_args()

@@ -220,7 +220,9 @@ def _alone_page(site: Path) -> Iterator[None]:
 
 @dataclass(frozen=True)
 class Row:
-    """A query: the search page, Pagefind alone, Pagefind alone in a page with the theme's files, and the
+    """One query measured four ways, side by side in one run.
+
+    The search page, Pagefind alone, Pagefind alone in a page with the theme's files, and the
     search page opened from another page of the site (the header box's way in: the theme is cached).
 
     Times are compared run by run (each against the Pagefind-alone visit of the same round) and the
@@ -337,6 +339,7 @@ def _kib(n: float) -> str:
 
 
 def scale_table(rows: list[Row]) -> str:
+    """The side-by-side table for BENCHMARKS.md."""
     lines = [
         "| 最初の検索（検索ページを開いてから結果が出るまで） | サイトの検索ページ | Pagefind だけ（同じ語・同じ索引） | 比（バイト / 時間） | 結果のあとに取得 | 参考: Pagefind だけ＋テーマの CSS・JS | 参考: 他のページから検索ページへ |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -356,6 +359,7 @@ def scale_table(rows: list[Row]) -> str:
 
 
 def main() -> None:
+    """Measure the bundled site and, unless skipped, 5,000 synthetic cases."""
     parser = argparse.ArgumentParser(description="casebook の検索ベンチマーク")
     parser.add_argument("--cases", type=int, default=5000, help="合成データの事例数（0 なら測らない）")
     parser.add_argument("--site", type=Path, help="前に作った合成データのサイト（ビルドを省く）")
