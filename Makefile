@@ -79,15 +79,19 @@ $(TOOLS_STAMP): tools/package.json
 
 tools: $(TOOLS_STAMP)
 
+# テストは 2 つのプロセスで並べて走らせます（ファイル単位。長いファイルから順に。TEST_WORKERS=0 で 1 つ）。
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+
 ## test: すべてのテスト（ブラウザテスト・アクセシビリティ・HTML 検査を含む）
 test: $(TEST_STAMP) chromium nginx $(TOOLS_STAMP) lint
 	$(BIN)/casebook check
-	$(BIN)/python -m pytest -q
+	$(PYTEST)
 
 ## test-fast: ブラウザテスト以外のすべて（編集の合間に。chromium も npm の道具も要りません）
 test-fast: $(TEST_STAMP) lint
 	$(BIN)/casebook check
-	$(BIN)/python -m pytest -q -m 'not browser'
+	$(PYTEST) -m 'not browser'
 
 ## bench-search: 検索の索引時間・大きさ・取得量を測り、5,000 件の合成データで Pagefind だけの場合と並べる
 bench-search: $(TEST_STAMP) chromium

@@ -115,3 +115,13 @@ def kb_nginx(kb_package: Path, tmp_path_factory: pytest.TempPathFactory):  # typ
         pytest.skip("nginx がありません（Debian の nginx パッケージ。`make test` が apt-get で入れます）")
     with nginx(kb_package, tmp_path_factory.mktemp("nginx")) as base:
         yield base
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the long files first (the browser suite, then the builds), the many quick unit tests last.
+
+    With `-n 2` (make test) each worker takes whole files in this order, so the short files fill the
+    gaps at the end instead of one worker waiting for the other's long file. Order within a file is kept.
+    """
+    rank = {"browser": 0, "unit": 2}
+    items.sort(key=lambda item: rank.get(item.path.parent.name, 1))

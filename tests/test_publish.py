@@ -27,7 +27,7 @@ from casebook.export import (
 )
 from casebook.outputs import SITE_MARKER
 from casebook.validate import check
-from sitecheck import ROOT, copy_project
+from sitecheck import ROOT, SAMPLE_CASES, copy_project
 
 PAGEFIND_EXTENSIONS = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
 
@@ -46,7 +46,7 @@ def corpus():  # type: ignore[no-untyped-def]
 
 
 def test_failed_build_leaves_the_previous_site(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
+    project = copy_project(tmp_path / "p", cases=SAMPLE_CASES)
     first = casebook("build", cwd=project)
     assert first.returncode == 0, first.stderr
     site = project / "site"
@@ -64,7 +64,7 @@ def test_failed_build_leaves_the_previous_site(tmp_path: Path) -> None:
 
 def test_build_fails_midway_and_keeps_the_site(tmp_path: Path) -> None:
     # The records pass `casebook check`, but MkDocs stops (strict mode) halfway: the old site must survive.
-    project = copy_project(tmp_path / "p")
+    project = copy_project(tmp_path / "p", cases=SAMPLE_CASES)
     assert casebook("build", cwd=project).returncode == 0
     (project / "docs" / "about.md").write_text("# 壊れたリンク\n\n[どこにもない](nowhere.md)\n", encoding="utf-8")
     result = casebook("build", cwd=project)
@@ -74,7 +74,7 @@ def test_build_fails_midway_and_keeps_the_site(tmp_path: Path) -> None:
 
 
 def test_a_successful_build_replaces_the_site_with_a_subpath(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
+    project = copy_project(tmp_path / "p", cases=SAMPLE_CASES)
     (project / "site").mkdir()  # an empty folder may be built into
     assert casebook("build", cwd=project).returncode == 0
     assert (project / "site" / SITE_MARKER).is_file()
@@ -191,7 +191,7 @@ def snapshot(root: Path) -> dict[str, bytes | None]:
 @pytest.fixture
 def careless(tmp_path: Path) -> Path:
     """A project with the folders a careless `--out` could name: records, pages, code, a home folder."""
-    project = copy_project(tmp_path / "p")
+    project = copy_project(tmp_path / "p", cases=SAMPLE_CASES)
     (project / "generator" / "casebook").mkdir(parents=True)
     (project / "generator" / "casebook" / "cli.py").write_text("# 手で書いたコード\n", encoding="utf-8")
     (tmp_path / "home").mkdir()
@@ -247,7 +247,7 @@ def test_schema_refuses_a_folder_it_did_not_make(careless: Path, out: str) -> No
 
 def test_outputs_are_rewritten_in_folders_casebook_made(tmp_path: Path, built_site: Path) -> None:
     # dist/ holding the exports (dist/data) and earlier archives is casebook's: every command may write again.
-    project = copy_project(tmp_path / "p")
+    project = copy_project(tmp_path / "p", cases=SAMPLE_CASES)
     for _ in range(2):
         assert casebook("export", cwd=project).returncode == 0
         packaged = casebook("package", "--site", str(built_site), cwd=project)
@@ -272,7 +272,7 @@ BAD_SITE_URLS = [
 
 @pytest.mark.parametrize("url", BAD_SITE_URLS)
 def test_build_refuses_a_site_url_that_is_not_a_plain_http_address(tmp_path: Path, url: str) -> None:
-    project = copy_project(tmp_path / "p")
+    project = copy_project(tmp_path / "p", cases=SAMPLE_CASES)
     result = casebook("build", "--site-url", url, cwd=project)
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("casebook build: --site-url ") and " — 例: https://" in result.stderr
@@ -283,14 +283,14 @@ def test_build_refuses_a_site_url_that_is_not_a_plain_http_address(tmp_path: Pat
 def test_plugin_refuses_a_bad_site_url_from_the_environment(tmp_path: Path, url: str) -> None:
     from sitecheck import build
 
-    result = build(copy_project(tmp_path / "p"), tmp_path / "out", env={"CASEBOOK_SITE_URL": url})
+    result = build(copy_project(tmp_path / "p", cases=SAMPLE_CASES), tmp_path / "out", env={"CASEBOOK_SITE_URL": url})
     assert result.returncode != 0
     assert "site_url「" in result.stderr and "CASEBOOK_SITE_URL" in result.stderr
     assert not (tmp_path / "out" / "index.html").exists()
 
 
 def test_site_url_is_encoded_and_escaped_wherever_it_is_written(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
+    project = copy_project(tmp_path / "p", cases=SAMPLE_CASES)
     result = casebook("build", "--site-url", "https://intra.example.lg.jp/事例&資料", cwd=project)
     assert result.returncode == 0, result.stderr
     base = "https://intra.example.lg.jp/%E4%BA%8B%E4%BE%8B&amp;%E8%B3%87%E6%96%99/"
