@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,23 +40,46 @@ def repo_root() -> Path:
     return ROOT
 
 
+def made_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder `make` fills once per test run, shared by all the workers of `pytest -n` (make test).
+
+    Each worker has its own session, so a session fixture alone would build the same site once per
+    worker. The first worker to ask makes it under a lock; the others wait for it and read it.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        root = root.parent  # the run's folder, above each worker's own
+    folder, done = root / f"once-{name}", root / f"once-{name}.done"
+    with (root / f"once-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def built_site_log(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """The bundled knowledge base built once per session with `mkdocs build --strict`, and the build's log.
+    """The bundled knowledge base built once per run with `mkdocs build --strict`, and the build's log.
 
     Every test that only reads the default site shares this one build (a build takes seconds).
     """
     from sitecheck import build
 
-    out = tmp_path_factory.mktemp("site") / "site"
-    result = build(ROOT, out)
-    assert result.returncode == 0, result.stderr
-    return out, result.stderr
+    def make(folder: Path) -> None:
+        result = build(ROOT, folder / "site")
+        assert result.returncode == 0, result.stderr
+        (folder / "build.log").write_text(result.stderr, encoding="utf-8")
+
+    folder = made_once(tmp_path_factory, "site", make)
+    return folder / "site", (folder / "build.log").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
 def built_site(built_site_log: tuple[Path, str]) -> Path:
-    """The bundled knowledge base, built once per session with `mkdocs build --strict`."""
+    """The bundled knowledge base, built once per run with `mkdocs build --strict`."""
     return built_site_log[0]
 
 
@@ -61,10 +88,12 @@ def subpath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled knowledge base as the GitHub Pages workflow builds it: under a subpath (/kb/), with edit links."""
     from sitecheck import EDIT_BASE_URL, SUBPATH_SITE_URL, build
 
-    out = tmp_path_factory.mktemp("kb") / "site"
-    result = build(ROOT, out, env={"CASEBOOK_SITE_URL": SUBPATH_SITE_URL, "CASEBOOK_EDIT_BASE_URL": EDIT_BASE_URL})
-    assert result.returncode == 0, result.stderr
-    return out
+    def make(folder: Path) -> None:
+        env = {"CASEBOOK_SITE_URL": SUBPATH_SITE_URL, "CASEBOOK_EDIT_BASE_URL": EDIT_BASE_URL}
+        result = build(ROOT, folder / "site", env=env)
+        assert result.returncode == 0, result.stderr
+
+    return made_once(tmp_path_factory, "kb", make) / "site"
 
 
 @pytest.fixture(scope="session", params=["properdocs", "zensical"])
@@ -80,10 +109,12 @@ def engine_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         pytest.skip(
             f"{engine} が入っていません（`pip install '{INSTALL[engine]}'`、make test は .[engines] を入れます）"
         )
-    out = tmp_path_factory.mktemp(engine) / "site"
-    result = build_site(ROOT, out, engine=engine)
-    assert result.ok, result.log
-    return out
+
+    def make(folder: Path) -> None:
+        result = build_site(ROOT, folder / "site", engine=engine)
+        assert result.ok, result.log
+
+    return made_once(tmp_path_factory, engine, make) / "site"
 
 
 @pytest.fixture(scope="session")
@@ -95,15 +126,17 @@ def kb_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     from sitecheck import copy_project
 
-    project = copy_project(tmp_path_factory.mktemp("kb") / "p")
-    for args in (["build", "--site-url", "https://intra.example.lg.jp/kb/"], ["package"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "casebook.cli", *args], cwd=project, capture_output=True, text=True, check=False
-        )
-        assert done.returncode == 0, done.stderr
-    with zipfile.ZipFile(project / "dist" / "casebook-site.zip") as archive:
-        archive.extractall(project / "unpacked")
-    return project / "unpacked" / "casebook-site"
+    def make(folder: Path) -> None:
+        project = copy_project(folder / "p")
+        for args in (["build", "--site-url", "https://intra.example.lg.jp/kb/"], ["package"]):
+            done = subprocess.run(
+                [sys.executable, "-m", "casebook.cli", *args], cwd=project, capture_output=True, text=True, check=False
+            )
+            assert done.returncode == 0, done.stderr
+        with zipfile.ZipFile(project / "dist" / "casebook-site.zip") as archive:
+            archive.extractall(folder / "unpacked")
+
+    return made_once(tmp_path_factory, "package", make) / "unpacked" / "casebook-site"
 
 
 @pytest.fixture(scope="session")

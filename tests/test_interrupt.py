@@ -13,7 +13,7 @@ import pytest
 
 from casebook.outputs import SITE_MARKER
 from casebook.publish import _clean_stale
-from sitecheck import copy_project
+from sitecheck import SAMPLE_CASES, copy_project
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="/proc で子プロセスをたどる（Linux のみ）")
 
@@ -82,7 +82,7 @@ def _previous_site(project: Path) -> Path:
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
 def test_a_stopped_build_stops_mkdocs_and_removes_its_folder(tmp_path: Path, signum: int) -> None:
-    project = copy_project(tmp_path / "p")
+    project = copy_project(tmp_path / "p", cases=SAMPLE_CASES)
     site = _previous_site(project)
     build, family = _start_slow_build(project)
     os.kill(build.pid, signum)
@@ -95,7 +95,7 @@ def test_a_stopped_build_stops_mkdocs_and_removes_its_folder(tmp_path: Path, sig
 
 
 def test_kill_9_of_a_build_takes_mkdocs_down_and_the_next_build_cleans_up(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
+    project = copy_project(tmp_path / "p", cases=SAMPLE_CASES)
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     build, family = _start_slow_build(project)
     os.kill(build.pid, signal.SIGKILL)

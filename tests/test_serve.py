@@ -24,7 +24,7 @@ import pytest
 from markupsafe import escape
 
 from casebook.validate import check
-from sitecheck import copy_project, mkdocs_serve
+from sitecheck import SAMPLE_CASES, copy_project, mkdocs_serve
 
 
 def _free_port() -> int:
@@ -94,7 +94,7 @@ def _wait_for(url: str, text: str, seconds: float) -> float:
 
 @pytest.mark.parametrize("flags", [[], ["--dirty"]], ids=["full", "dirty"])
 def test_editing_a_record_updates_the_served_page(tmp_path: Path, flags: list[str]) -> None:
-    project = copy_project(tmp_path / "p")
+    project = copy_project(tmp_path / "p", cases=SAMPLE_CASES)
     with mkdocs_serve(project, tmp_path / "serve.log", *flags) as base:
         url = f"{base}cases/goka/"
         _wait_for(url, "育成レベルに応じたデジタル人材の育成", 60)
@@ -131,7 +131,7 @@ def test_dirty_serve_forgets_deleted_and_renamed_records(tmp_path: Path) -> None
 
 @pytest.mark.parametrize("flags", [[], ["--dirty"]], ids=["full", "dirty"])
 def test_a_broken_record_shows_its_problems_on_every_page_until_fixed(tmp_path: Path, flags: list[str]) -> None:
-    project = copy_project(tmp_path / "p")
+    project = copy_project(tmp_path / "p", cases=SAMPLE_CASES)
     goka = project / "cases" / "municipal" / "goka.yaml"
     good = goka.read_text(encoding="utf-8")
     with mkdocs_serve(project, tmp_path / "serve.log", *flags) as base:
@@ -151,13 +151,13 @@ def test_a_broken_record_shows_its_problems_on_every_page_until_fixed(tmp_path: 
         goka.write_text(good.replace("title: 育成レベルに応じた", "title: 直した"), encoding="utf-8")
         _wait_for(f"{base}cases/goka/", "直したデジタル人材の育成", 30)
         # The rest of the last good site is still there (with --dirty it is not written again).
-        _wait_for(f"{base}cases/kasama/", "笠間", 10)
+        _wait_for(f"{base}cases/ibara/", "井原", 10)
         assert _fetch(base)[0] == 200
 
 
 def test_serve_starts_on_broken_records_and_shows_them_until_fixed(tmp_path: Path) -> None:
     # `mkdocs serve` used to stop at once; now the problems are the page until the site can be made.
-    project = copy_project(tmp_path / "p")
+    project = copy_project(tmp_path / "p", cases=SAMPLE_CASES)
     goka = project / "cases" / "municipal" / "goka.yaml"
     good = goka.read_text(encoding="utf-8")
     goka.write_text(good.replace("title: 育成レベルに応じた", "title: [育成レベルに応じた"), encoding="utf-8")
@@ -172,7 +172,7 @@ def test_serve_starts_on_broken_records_and_shows_them_until_fixed(tmp_path: Pat
 
 
 def test_sigterm_stops_serve_without_leaving_temporary_folders(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
+    project = copy_project(tmp_path / "p", cases=SAMPLE_CASES)
     temp = tmp_path / "tmp"
     temp.mkdir()
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)

@@ -271,18 +271,31 @@
     update();
   };
 
+  /** A table box that scrolls sideways is a labelled tab stop; one that fits again is not (only ours are undone). */
+  const keyboardReach = (box) => {
+    const scrolls = box.scrollWidth > box.clientWidth;
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "表（横にスクロールできます）");
+      box.dataset.cbReach = "";
+    } else if (!scrolls && "cbReach" in box.dataset) {
+      ["tabindex", "role", "aria-label", "data-cb-reach"].forEach((name) => box.removeAttribute(name));
+    }
+  };
+
   const start = () => {
     addPickers();
     document.querySelectorAll(".cb-matrix-wrap, .cb-scroll").forEach(watchScroll);
     // Material wraps Markdown tables in a box that scrolls sideways on a phone: a keyboard user must
-    // be able to reach it to scroll it (WCAG 2.1.1; axe: scrollable-region-focusable).
-    document.querySelectorAll(".md-typeset__scrollwrap").forEach((box) => {
-      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
-        box.tabIndex = 0;
-        box.setAttribute("role", "region");
-        box.setAttribute("aria-label", "表（横にスクロールできます）");
-      }
-    });
+    // be able to reach it to scroll it (WCAG 2.1.1; axe: scrollable-region-focusable). Checked again
+    // whenever the box changes size (a tablet turned, a window narrowed), not only on load.
+    const boxes = document.querySelectorAll(".md-typeset__scrollwrap");
+    boxes.forEach(keyboardReach);
+    if (boxes.length && "ResizeObserver" in window) {
+      const watch = new ResizeObserver((entries) => entries.forEach((entry) => keyboardReach(entry.target)));
+      boxes.forEach((box) => watch.observe(box));
+    }
     const compare = document.querySelector("[data-chosen-compare]");
     if (compare) startCompareChosen(compare);
     const print = document.querySelector("[data-print]");
