@@ -169,6 +169,24 @@ def serve(folder: Path, prefix: str = "/") -> Iterator[str]:
         server.server_close()
 
 
+def watch_outside(context: Any, origin: str) -> list[str]:
+    """List every address outside the site's own origin that a browser context asks for.
+
+    For gates that must see no such request at all: watching is enough (one attempt fails the test)
+    and costs nothing per request, where routing (`cut_off`) pauses every request in the browser.
+    """
+    own = origin.rstrip("/")
+    outside: list[str] = []
+
+    def note(request: Any) -> None:
+        url = request.url
+        if not (url.startswith((own + "/", "data:", "blob:")) or url == own):
+            outside.append(url)
+
+    context.on("request", note)
+    return outside
+
+
 def cut_off(context: Any, origin: str, stand_in: str | None = None) -> list[str]:
     """Let a browser context reach only the site's own origin; every other address it asks for is listed.
 
