@@ -51,7 +51,8 @@ def test_a_keyword_list_prints_its_cases_without_related_cards(tab: tuple[Any, s
     page.goto(base + "keywords/ojt/")
     cards = page.locator(".cb-card").count()
     page.get_by_role("link", name="この一覧を印刷用にまとめる").click()
-    page.wait_for_function("document.querySelector('[data-print] [role=status]').textContent.includes('まとめました')")
+    # A locator waits across the navigation (a page function would run on the list page first and fail there).
+    page.locator("[data-print] [role=status]", has_text="まとめました").wait_for()
     assert page.locator(".cb-print-case").count() == cards
     assert page.locator(".cb-print-case h2", has_text="関連する事例").count() == 0
     assert page.locator(".cb-print-case .cb-sources").count() == cards  # every printed case keeps its sources
