@@ -169,21 +169,20 @@ def serve(folder: Path, prefix: str = "/") -> Iterator[str]:
         server.server_close()
 
 
+def _elsewhere(origin: str) -> re.Pattern[str]:
+    """Addresses outside `origin` (a base URL); `data:` and `blob:` are the page's own, not requests out."""
+    return re.compile("^(?!" + re.escape(origin.rstrip("/")) + "(?:[/?#]|$)|data:|blob:)")
+
+
 def watch_outside(context: Any, origin: str) -> list[str]:
     """List every address outside the site's own origin that a browser context asks for.
 
     For gates that must see no such request at all: watching is enough (one attempt fails the test)
     and costs nothing per request, where routing (`cut_off`) pauses every request in the browser.
     """
-    own = origin.rstrip("/")
+    elsewhere = _elsewhere(origin)
     outside: list[str] = []
-
-    def note(request: Any) -> None:
-        url = request.url
-        if not (url.startswith((own + "/", "data:", "blob:")) or url == own):
-            outside.append(url)
-
-    context.on("request", note)
+    context.on("request", lambda request: outside.append(request.url) if elsewhere.match(request.url) else None)
     return outside
 
 
@@ -191,11 +190,11 @@ def cut_off(context: Any, origin: str, stand_in: str | None = None) -> list[str]
     """Let a browser context reach only the site's own origin; every other address it asks for is listed.
 
     Outside requests fail, or with `stand_in` get that body (a forge page a button opens in a new tab).
-    Only requests outside the origin are routed (the pattern is matched inside the browser driver), so the
-    site's own pages and assets load at full speed instead of each making a round trip through Python.
+    The pattern is matched inside the browser driver, so the site's own requests skip the round trip
+    through Python; the browser still pauses each of them, so gates that only need to see requests use
+    `watch_outside`.
     """
     outside: list[str] = []
-    elsewhere = re.compile("^(?!" + re.escape(origin.rstrip("/")) + "(?:[/?#]|$))")
 
     def gate(route: Any) -> None:
         outside.append(route.request.url)
@@ -204,7 +203,7 @@ def cut_off(context: Any, origin: str, stand_in: str | None = None) -> list[str]
         else:
             route.fulfill(status=200, body=stand_in)
 
-    context.route(elsewhere, gate)
+    context.route(_elsewhere(origin), gate)
     return outside
 
 

@@ -18,7 +18,7 @@ from casebook.index import build_index
 from casebook.search import spellings
 from casebook.taxonomy import normalize_key
 from casebook.validate import check
-from sitecheck import ROOT, serve, settle
+from sitecheck import ROOT, serve, settle, watch_outside
 
 pytestmark = pytest.mark.browser
 
@@ -137,10 +137,8 @@ class SearchPage:
         self.base = base
         self.context = browser.new_context(**context)
         self.page = self.context.new_page()
-        self.outside: list[str] = []
         self.errors: list[str] = []
-        origin = "{0.scheme}://{0.netloc}/".format(urlsplit(base))
-        self.page.on("request", lambda r: None if r.url.startswith(origin) else self.outside.append(r.url))
+        self.outside = watch_outside(self.context, "{0.scheme}://{0.netloc}/".format(urlsplit(base)))
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
 
