@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from multiprocessing.connection import Connection
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -107,10 +108,33 @@ def _one_line(value: object) -> object:
     return value
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates kept for the life of the process, keyed by name and checked against the source.
+
+    Every render makes a new environment (its helpers close over that index), so under `mkdocs serve`
+    each save compiled all templates again: about a fifth of the time from save to served page.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # Jinja drops it if the template's source has changed
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def environment(index: SiteIndex) -> Environment:
     """Jinja environment with autoescape on and the helpers the templates use."""
     env = Environment(
         loader=PackageLoader("casebook", "templates"),
+        bytecode_cache=_COMPILED,
         autoescape=True,
         finalize=_one_line,
         undefined=StrictUndefined,

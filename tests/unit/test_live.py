@@ -251,3 +251,35 @@ def test_catchup_works_one_build_at_a_time_and_takes_only_the_newest_waiting(tmp
     while catchup.busy and time.monotonic() < deadline:
         time.sleep(0.02)
     assert done == [tmp_path / "first", tmp_path / "fourth"]
+
+
+def test_each_save_renders_with_templates_compiled_once_and_sees_a_changed_template(
+    project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(Path(render.__file__).parent / "templates", templates)
+    monkeypatch.setattr(render, "PackageLoader", lambda *_: FileSystemLoader(templates))
+    compiled: list[str] = []
+    compile_template = Environment._compile
+
+    def counting(self: Environment, source: str, filename: str) -> object:
+        compiled.append(Path(filename).name)
+        return compile_template(self, source, filename)
+
+    monkeypatch.setattr(Environment, "_compile", counting)
+    live = LiveSite(project / "cases", project)
+    live.update()
+    assert "case.md.j2" in compiled
+    goka = project / "cases" / "municipal" / "goka.yaml"
+    compiled.clear()
+    _save(goka, "title: 育成レベルに応じた", "title: 編集後の")
+    update = live.update()
+    assert update.rendered == 1 and compiled == []  # a new environment, the templates as compiled before
+
+    # The same template saved while serving is compiled again: its source no longer matches.
+    case = templates / "case.md.j2"
+    case.write_text(case.read_text(encoding="utf-8").replace("## 概要", "## 概要（改）", 1), encoding="utf-8")
+    _save(goka, "title: 編集後の", "title: もう一度")
+    update = live.update()
+    assert "case.md.j2" in compiled
+    assert "## 概要（改）" in update.pages["cases/goka.md"].markdown

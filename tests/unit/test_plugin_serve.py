@@ -6,7 +6,9 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from casebook.plugin import CasebookPlugin
+import pytest
+
+from casebook.plugin import CasebookPlugin, _watch_natively
 
 
 def test_a_failed_search_or_export_step_does_not_stop_later_builds_from_being_finished(tmp_path: Path) -> None:
@@ -27,3 +29,37 @@ def test_a_failed_search_or_export_step_does_not_stop_later_builds_from_being_fi
         while plugin._catchup.busy and time.monotonic() < deadline:
             time.sleep(0.05)
     assert finished == [tmp_path, tmp_path]
+
+
+@pytest.mark.parametrize("setting", [None, "poll"])
+def test_serve_hears_saves_from_the_operating_system_unless_told_to_poll(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str | None
+) -> None:
+    from mkdocs.livereload import LiveReloadServer
+    from watchdog.observers.polling import PollingObserver
+
+    if setting:
+        monkeypatch.setenv("CASEBOOK_WATCH", setting)
+    else:
+        monkeypatch.delenv("CASEBOOK_WATCH", raising=False)
+    docs, cases = tmp_path / "docs", tmp_path / "cases"
+    docs.mkdir()
+    cases.mkdir()
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(docs))  # as `mkdocs serve` does before plugins see the server
+    server.watch(str(docs))
+    _watch_natively(server)
+    server.watch(str(cases))  # as the plugin does after
+    assert server._watched_paths == {str(docs): 2, str(cases): 1}
+    assert isinstance(server.observer, PollingObserver) == (setting == "poll")
+    server.observer.start()
+    try:
+        (cases / "new.yaml").write_text("title: x\n", encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while not server._want_rebuild and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert server._want_rebuild  # the save reached the server, whichever observer heard it
+    finally:
+        server.observer.stop()
+        server.observer.join(timeout=5)
+        server.server_close()

@@ -116,7 +116,7 @@
     // Filters: OR within a facet, AND across facets. An opened facet with nothing chosen asks for
     // an empty `any`, which does not narrow the results but makes Pagefind load that facet's
     // filter file and count it: filters load only when a reader opens them.
-    const { pagefind, find, first, searchKey, normalizeKey, queryWords, PAGE_SIZE } = engine;
+    const { pagefind, find, first, searchKey, normalizeKey, queryWords, resultItem, foundText, PAGE_SIZE } = engine;
     const filtersExcept = (skip) => {
       const filters = {};
       for (const key of opened) filters[key] = { any: [] };
@@ -171,13 +171,18 @@
       ordered = ranked;
       renderFacets(counts);
       renderActive();
-      list.replaceChildren();
-      shown = 0;
-      status.textContent = ordered.length
-        ? `${ordered.length} 件見つかりました。`
-        : "見つかりませんでした。言葉を短くするか、絞り込みを外してみてください。";
+      status.textContent = foundText(ordered.length);
       see.textContent = `結果を見る（${ordered.length} 件）`;
-      showMore(mine, data);
+      if (early && first.shown) {
+        // search.js has shown this first page already, before this script ran.
+        shown = first.shown;
+        more.hidden = shown >= ordered.length;
+        marked = true;
+      } else {
+        list.replaceChildren();
+        shown = 0;
+        showMore(mine, data);
+      }
       if (mine === generation) offerSuggestions(mine, data);
     };
 
@@ -199,17 +204,7 @@
       const batch = ordered.slice(shown, shown + PAGE_SIZE);
       const data = loaded || (await Promise.all(batch.map((r) => r.data())));
       if (mine !== generation) return;
-      for (const item of data) {
-        const li = el("li", { class: "cb-result" });
-        li.append(el("a", { href: item.url, class: "cb-result__title" }, item.meta.title || item.url));
-        const kind = (item.filters.type || [])[0];
-        const meta = [kind, item.meta.org].filter(Boolean).join("・");
-        if (meta) li.append(el("p", { class: "cb-result__meta" }, meta));
-        const excerpt = el("p", { class: "cb-result__excerpt" });
-        excerpt.innerHTML = item.excerpt; // Pagefind escapes page text; only <mark> is markup
-        li.append(excerpt);
-        list.append(li);
-      }
+      list.append(...data.map(resultItem));
       shown += batch.length;
       more.hidden = shown >= ordered.length;
       if (!marked) {

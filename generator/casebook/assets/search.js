@@ -74,6 +74,31 @@ const addressFilters = (params) => {
 export const searchKey = (words, filters) =>
   JSON.stringify([words, Object.keys(filters).sort().map((key) => [key, filters[key]])]);
 
+// --- results --------------------------------------------------------------------------------------
+/** One result of the list: title link, kind and organisation, Pagefind's excerpt. */
+export const resultItem = (item) => {
+  const li = document.createElement("li");
+  li.className = "cb-result";
+  const title = li.appendChild(document.createElement("a"));
+  title.className = "cb-result__title";
+  title.href = item.url;
+  title.textContent = item.meta.title || item.url;
+  const meta = [(item.filters.type || [])[0], item.meta.org].filter(Boolean).join("・");
+  if (meta) {
+    const line = li.appendChild(document.createElement("p"));
+    line.className = "cb-result__meta";
+    line.textContent = meta;
+  }
+  const excerpt = li.appendChild(document.createElement("p"));
+  excerpt.className = "cb-result__excerpt";
+  excerpt.innerHTML = item.excerpt; // Pagefind escapes page text; only <mark> is markup
+  return li;
+};
+
+/** The status line under the search box, for a search that found `count` records. */
+export const foundText = (count) =>
+  count ? `${count} 件見つかりました。` : "見つかりませんでした。言葉を短くするか、絞り込みを外してみてください。";
+
 // The search in the address, started now; casebook.js uses it if the reader has changed nothing.
 const params = new URLSearchParams(location.search);
 const words = queryWords(params.get("q") || "");
@@ -81,5 +106,19 @@ const filters = addressFilters(params);
 export const first = {
   key: searchKey(words, filters),
   result: words.length || Object.keys(filters).length ? find(words, filters) : null,
+  /** How many of its results this module already put on the page (0: casebook.js shows them). */
+  shown: 0,
 };
-if (first.result) first.result.catch(() => {}); // a failure is reported when casebook.js awaits it
+if (first.result) {
+  // Shown the moment they are in: the theme's scripts, and casebook.js after them, may still be
+  // loading, and a reader should not wait for them to read results. casebook.js keeps these.
+  first.result.then(({ ordered, data }) => {
+    const list = document.querySelector("#cb-search .cb-search__results");
+    const status = document.getElementById("cb-search-status");
+    if (!list || !status || list.childElementCount || first.result === null) return;
+    list.append(...data.map(resultItem));
+    status.textContent = foundText(ordered.length);
+    first.shown = data.length;
+    performance.mark("casebook:results"); // the benchmark's "results shown"
+  }, () => {}); // a failure is reported when casebook.js awaits it
+}
