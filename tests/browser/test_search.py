@@ -335,6 +335,22 @@ def test_first_search_fetches_what_pagefind_fetches_and_filters_on_demand(search
     assert search.counts("type")["事例"] > 0
 
 
+def test_first_results_show_before_the_themes_scripts_and_are_taken_over_once(search: SearchPage) -> None:
+    """The first results do not wait for Material's bundle (the heaviest script); casebook.js keeps them."""
+    held: list[Any] = []
+    search.page.route("**/assets/javascripts/bundle.*.js", lambda route: held.append(route))
+    search.page.goto(f"{search.base}search/?q={quote('研修')}", wait_until="commit")
+    search.page.wait_for_function("document.querySelectorAll('.cb-result').length === 10")
+    assert search.page.evaluate("document.readyState") == "loading"  # the theme's scripts have not run
+    assert "件見つかりました" in search.page.locator("#cb-search-status").inner_text()
+    first = search.results()
+    for route in held:
+        route.continue_()
+    search.settle()
+    assert search.results() == first  # taken over as shown: not cleared, not listed twice
+    assert len(search.results(everything=True)) > 10  # and casebook.js pages on from them
+
+
 @pytest.mark.parametrize(("typo", "meant"), [("ITパスポード", "ITパスポート"), ("DXアドバイサー", "DXアドバイザー")])
 def test_a_misspelt_query_offers_the_vocabularys_spelling(search: SearchPage, typo: str, meant: str) -> None:
     page = search.open(f"?q={quote(typo)}")
