@@ -57,6 +57,9 @@ class Document:
     data: dict[str, Any]
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+    """Errors that leave the data usable (a key written twice: the first value is kept), so the rest of
+    the file is still checked and every problem is reported in one run."""
 
     def position(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column of `loc`, or of its nearest ancestor that exists in the file."""
@@ -172,7 +175,7 @@ def parse(raw: bytes, path: str, max_bytes: int = MAX_BYTES) -> Document:
     problems: list[Diagnostic] = []
     doc.data = _to_data(root, (), _Walk(doc, problems, src))
     if problems:
-        raise LoadError(problems)
+        raise LoadError(sorted([*problems, *doc.problems], key=lambda d: (d.line, d.col)))
     return doc
 
 
@@ -259,7 +262,20 @@ def _mapping(node: MappingNode, loc: Path_, walk: _Walk) -> dict[str, Any]:
         key = walk.report(key_node, (*loc, key_node.value), key_node.value)
         if key is None:
             continue
-        problem = _key_problem(key, loc, result, doc.key_positions.get((*loc, key), (kline, kcol)))
+        if key in result:  # the first value stays; the file's other problems are still looked for
+            first = doc.key_positions[(*loc, key)]
+            doc.problems.append(
+                Diagnostic(
+                    doc.path,
+                    kline,
+                    kcol,
+                    dotted((*loc, key)),
+                    f"項目「{key}」が 2 回書かれています（最初は {first[0]} 行目）",
+                    "どちらか一方を消してください",
+                )
+            )
+            continue
+        problem = _key_problem(key, loc)
         if problem is not None:
             problems.append(Diagnostic(doc.path, kline, kcol, *problem))
             continue
@@ -268,18 +284,12 @@ def _mapping(node: MappingNode, loc: Path_, walk: _Walk) -> dict[str, Any]:
     return result
 
 
-def _key_problem(key: str, loc: Path_, seen: dict[str, Any], first: tuple[int, int]) -> tuple[str, str, str] | None:
+def _key_problem(key: str, loc: Path_) -> tuple[str, str, str] | None:
     """(field, message, hint) when a mapping key cannot be used."""
     if key.startswith("\u3000"):
         return "", "全角スペースで字下げしています", "半角スペースにしてください"
     if key == "<<":
         return dotted(loc), "マージキー「<<」は使えません", "項目をそのまま書いてください"
-    if key in seen:
-        return (
-            dotted((*loc, key)),
-            f"項目「{key}」が 2 回書かれています（最初は {first[0]} 行目）",
-            "どちらか一方を消してください",
-        )
     return None
 
 

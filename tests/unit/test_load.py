@@ -39,7 +39,6 @@ def test_bom_is_accepted() -> None:
         (b"", "\u7a7a", 1),
         (b"# only a comment\n", "\u7a7a", 1),
         (b"- a\n- b\n", "\u30de\u30c3\u30d4\u30f3\u30b0", 1),
-        (b"a: 1\na: 2\n", "2 \u56de", 2),
         (b"a: &x [1]\nb: *x\n", "\u30a8\u30a4\u30ea\u30a2\u30b9", 2),
         (b"a: !!python/object:os.system x\n", "\u30bf\u30b0", 1),
         (b"a: !custom x\n", "\u30bf\u30b0", 1),
@@ -58,6 +57,19 @@ def test_refusals_name_the_line(raw: bytes, fragment: str, line: int) -> None:
     assert fragment in first.message
     assert first.line == line
     assert first.path == "bad.yaml"
+
+
+def test_a_key_written_twice_keeps_the_first_value_and_is_a_problem_of_the_file() -> None:
+    doc = parse(b"a: 1\nb: x\na: 2\n", "twice.yaml")
+    assert doc.data == {"a": "1", "b": "x"}  # scalars stay text until the models read them
+    (problem,) = doc.problems
+    assert (problem.line, problem.field) == (3, "a") and "2 回" in problem.message and "1 行目" in problem.message
+
+
+def test_a_key_written_twice_is_listed_with_the_problems_that_refuse_the_file() -> None:
+    with pytest.raises(LoadError) as info:
+        parse(b"a: 1\na: 2\n<<: {c: 1}\n", "bad.yaml")
+    assert [d.line for d in info.value.diagnostics] == [2, 3]
 
 
 def test_oversized_file_is_refused() -> None:

@@ -64,6 +64,7 @@ def _read_file(path: Path, cwd: Path | None) -> tuple[Document | None, list[Diag
         return None, exc.diagnostics
     if not is_safe_id(path.stem):
         return doc, [
+            *doc.problems,
             Diagnostic(
                 shown,
                 1,
@@ -71,9 +72,9 @@ def _read_file(path: Path, cwd: Path | None) -> tuple[Document | None, list[Diag
                 "",
                 f"ファイル名「{path.name}」は ID に使えません",
                 "ファイル名を半角英小文字・数字・ハイフンだけにしてください（例: goka.yaml）",
-            )
+            ),
         ]
-    return doc, []
+    return doc, list(doc.problems)
 
 
 @dataclass(frozen=True)

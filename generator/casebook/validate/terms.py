@@ -109,10 +109,11 @@ def _taxonomy_file(
     except LoadError as exc:
         gaps.whole[key] = exc.diagnostics[0]
         return None, [], exc.diagnostics
-    problems = [_unknown_top_key(doc, k, key) for k in doc.data if k != key]
+    unknown = [_unknown_top_key(doc, k, key) for k in doc.data if k != key]
+    problems = [*doc.problems, *unknown]  # a key written twice: the first is used, the rest still checked
     raw = doc.data.get(key)
     if key not in doc.data and any(unicodedata.normalize("NFKC", k) == key for k in doc.data):
-        gaps.whole[key] = problems[0]  # `ｋｅｙｗｏｒｄｓ:` is one slip, already reported; nothing else to say
+        gaps.whole[key] = unknown[0]  # `ｋｅｙｗｏｒｄｓ:` is one slip, already reported; nothing else to say
         return doc, [], problems
     if not isinstance(raw, list):
         try:
