@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -295,7 +296,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 raise PluginError(str(exc)) from None
             log.error(str(exc))
             return
-        log.info(f"検索索引: {stats.pages} ページ、{stats.bytes / 1024:.0f} KiB、{stats.seconds:.1f} 秒")
+        log.info(stats.summary())
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Rebuild when a record, the taxonomy or a template changes, or when the full render is ready."""
@@ -336,6 +337,8 @@ def _watch_natively(server: LiveReloadServer) -> None:
     polling = server.observer
     if Observer is PollingObserver or polling.is_alive() or os.environ.get("CASEBOOK_WATCH") == "poll":
         return
+    if not all(_hears_changes(Path(path)) for path in server._watched_paths):
+        return  # e.g. WSL's /mnt/c or a network share: its changes never reach inotify, polling sees them
     watched, refs = dict(server._watched_paths), dict(server._watch_refs)  # path → watch() calls, watch
     native = Observer()
     server.observer, server._watched_paths, server._watch_refs = native, {}, {}  # type: ignore[assignment]
@@ -348,6 +351,31 @@ def _watch_natively(server: LiveReloadServer) -> None:
         server.observer, server._watched_paths, server._watch_refs = polling, watched, refs
         return
     polling.unschedule_all()
+
+
+LOCAL_FILESYSTEMS = frozenset({"ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "overlay", "zfs", "f2fs", "reiserfs"})
+"""Linux filesystems whose changes inotify reports. Not 9p or drvfs (WSL's Windows drives), NFS, SMB,
+FUSE or the shares of Docker Desktop: a save from the other side of those is never reported."""
+
+
+def _hears_changes(path: Path, mountinfo: str | None = None) -> bool:
+    """Whether the operating system reports changes under `path` (Linux: by its filesystem type)."""
+    if not sys.platform.startswith("linux"):
+        return True  # FSEvents (macOS) and ReadDirectoryChangesW (Windows) see their own disks' saves
+    if mountinfo is None:
+        try:
+            mountinfo = Path("/proc/self/mountinfo").read_text(encoding="utf-8")
+        except OSError:
+            return False
+    target, best, kind = path.resolve().as_posix(), "", ""
+    for line in mountinfo.splitlines():
+        fields = line.split()
+        if " - " not in line or len(fields) < 5:
+            continue
+        point = fields[4].replace("\\040", " ")
+        if (target == point or target.startswith(point.rstrip("/") + "/")) and len(point) >= len(best):
+            best, kind = point, line.split(" - ", 1)[1].split()[0]
+    return kind in LOCAL_FILESYSTEMS
 
 
 def _stop_on_sigterm() -> None:

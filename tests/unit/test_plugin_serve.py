@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from casebook.plugin import CasebookPlugin, _watch_natively
+from casebook.plugin import CasebookPlugin, _hears_changes, _watch_natively
 
 
 def test_a_failed_search_or_export_step_does_not_stop_later_builds_from_being_finished(tmp_path: Path) -> None:
@@ -63,3 +64,27 @@ def test_serve_hears_saves_from_the_operating_system_unless_told_to_poll(
         server.observer.stop()
         server.observer.join(timeout=5)
         server.server_close()
+
+
+MOUNTS = """\
+22 27 0:21 / /proc rw,relatime - proc proc rw
+27 1 254:0 / / rw,relatime - ext4 /dev/vda rw
+80 27 0:52 / /mnt/c rw,noatime - 9p drvfs rw,dirsync,aname=drvfs;path=C:\\
+81 27 0:53 / /home/taro/nas rw - cifs //nas/share rw
+82 81 0:54 / /home/taro/nas/local\\040copy rw - ext4 /dev/vdb rw
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux のファイルシステムの種類で決まる")
+@pytest.mark.parametrize(
+    ("path", "hears"),
+    [
+        ("/home/taro/kb/cases", True),  # ext4
+        ("/mnt/c/Users/taro/kb/cases", False),  # WSL: the Windows drive, saved from Windows editors
+        ("/mnt/cases", True),  # /mnt/c is not a parent of /mnt/cases
+        ("/home/taro/nas/kb", False),  # SMB share
+        ("/home/taro/nas/local copy/kb", True),  # a local disk mounted inside it (a space, escaped)
+    ],
+)
+def test_serve_polls_where_the_filesystem_does_not_report_changes(path: str, hears: bool) -> None:
+    assert _hears_changes(Path(path), MOUNTS) is hears
