@@ -174,7 +174,7 @@ def finish_site(site: Path, corpus: Corpus) -> str:
     """
     write_exports(corpus, site / "data", schemas()["record.schema.json"])
     stats = index_site(site)
-    return f"検索索引: {stats.pages} ページ、{stats.bytes / 1024:.0f} KiB、{stats.seconds:.1f} 秒"
+    return stats.summary()
 
 
 def _write(path: Path, text: str) -> None:

@@ -117,6 +117,9 @@ def test_pages_streamed_one_by_one_are_indexed_like_a_folder(tmp_path: Path) -> 
     stats = indexer.write(streamed)
     assert stats.pages == 2 and stats.files > 0
     assert stats.pages == search.index_site(folder).pages
+    if Path("/proc/self/status").exists():  # the operator sees what indexing took from the machine
+        assert stats.peak_mib is not None and 0 < stats.peak_mib < 4096
+        assert f"Pagefind の最大メモリ {stats.peak_mib:,} MiB" in stats.summary()
     assert (streamed / "pagefind" / "pagefind-entry.json").is_file()
 
 

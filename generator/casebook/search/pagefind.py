@@ -40,6 +40,14 @@ class IndexStats:
     seconds: float
     bytes: int
     files: int
+    peak_mib: int | None = None
+    """Pagefind's peak resident memory, where the system tells it (Linux); it grows with the pages
+    (about 1 MiB per long page with Pagefind 1.6, BENCHMARKS.md), so the log shows it to operators."""
+
+    def summary(self) -> str:
+        """The build log's line, in Japanese."""
+        text = f"検索索引: {self.pages} ページ、{self.bytes / 1024:.0f} KiB、{self.seconds:.1f} 秒"
+        return text + (f"、Pagefind の最大メモリ {self.peak_mib:,} MiB" if self.peak_mib else "")
 
 
 PREFERRED_VERSION = "1.6.0"
@@ -161,6 +169,17 @@ class _Service:
         else:
             future.set_result(payload)
 
+    def peak_mib(self) -> int | None:
+        """The service's peak resident memory so far (VmHWM), or None where /proc does not say."""
+        try:
+            status = Path(f"/proc/{self._process.pid}/status").read_text(encoding="utf-8")
+        except OSError:
+            return None
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+        return None
+
     def close(self) -> None:
         if self._process.stdin:
             self._process.stdin.close()
@@ -211,6 +230,7 @@ class SiteIndexer:
             # before its last writes reach the disk, and the service exits as soon as its input ends:
             # under load that left an empty pagefind-entry.json or fragments behind.
             files = self._service.ask({"type": "GetFiles", "index_id": self._index_id})["files"]
+            peak = self._service.peak_mib()  # before it exits: its files are built, its peak is past
         finally:
             self._service.close()
         shutil.rmtree(output, ignore_errors=True)
@@ -221,7 +241,8 @@ class SiteIndexer:
         entry = _entry(output)
         pages = sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
         files = [p for p in output.rglob("*") if p.is_file()]
-        return IndexStats(pages, time.perf_counter() - self._start, sum(p.stat().st_size for p in files), len(files))
+        size = sum(p.stat().st_size for p in files)
+        return IndexStats(pages, time.perf_counter() - self._start, size, len(files), peak)
 
     def abandon(self) -> None:
         """Stop the service without writing anything (the build failed)."""
