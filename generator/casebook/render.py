@@ -32,7 +32,7 @@ from casebook.pagespec import PageSpec
 from casebook.paging import spread
 from casebook.propose import Contribution, form_data
 from casebook.routes import relative, search_url, url_for
-from casebook.search import FACETS, FILTER_KEYS, page_terms, search_assets, spellings
+from casebook.search import FACETS, FILTER_KEYS, page_terms, search_assets, spellings, suggest_shard
 
 ROW_SLUGS = {
     "あ行": "row-a",
@@ -175,7 +175,8 @@ def _helpers(index: SiteIndex) -> dict[str, object]:
     """The templates' helpers that need no page: formats, slugs, and lookups into the index."""
     tables = source_index_tables(index)
     listings = listings_by_keyword(tables)
-    vocabulary = spellings(index)
+    written: dict[str, str] = {}
+    vocabulary = spellings(index, written)
     bands = {g.label: g.slug for g in index.bands}
     groups = {name: f"group-{i + 1}" for i, (name, _views) in enumerate(index.challenge_groups)}
     return dict(
@@ -202,6 +203,8 @@ def _helpers(index: SiteIndex) -> dict[str, object]:
         search_terms=lambda facets: page_terms(vocabulary, facets),
         filter_keys=FILTER_KEYS,
         search_facets=FACETS,
+        # The search page names the suggestion files that exist: no request (and no 404) for the others.
+        suggest_shards=" ".join(sorted({suggest_shard(spelling) for spelling in written})),
     )
 
 

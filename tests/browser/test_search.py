@@ -373,6 +373,13 @@ def test_region_words_match_the_region_not_its_characters(search: SearchPage, in
         assert url in tohoku or "東北" in text, f"{url} holds neither the region nor the word 東北"
 
 
+def test_the_words_every_record_page_carries_find_no_record(search: SearchPage) -> None:
+    """The attribution and the dates line are on every record page: searching their words lists nothing."""
+    search.open()
+    for words in ("記録ファイル", "最終更新日", "当サイトが要約"):
+        assert search.type_query(words) == [], words
+
+
 @pytest.fixture
 def phone(browser: Any, search_base: str) -> Iterator[SearchPage]:
     page = SearchPage(browser, search_base, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)

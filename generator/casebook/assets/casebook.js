@@ -64,6 +64,7 @@
   };
 
   const startSearchPage = async (root) => {
+    const shards = new Set((root.dataset.suggestShards || "").split(" ")); // suggestion files that exist
     const form = root.querySelector(".cb-search__form");
     const input = root.querySelector("#cb-search-input");
     const clear = root.querySelector(".cb-search__clear");
@@ -221,6 +222,7 @@
       for (const word of missing) {
         const shard = word.codePointAt(0).toString(16);
         let entries = [];
+        if (!shards.has(shard)) continue; // no spelling starts with this character: nothing to fetch
         try {
           const response = await fetch(new URL(root.dataset.suggest.replace(/0\.json$/, `${shard}.json`), location.href));
           if (response.ok) entries = await response.json();

@@ -9,7 +9,15 @@ from casebook.search.pagefind import (
     index_site,
     preferred_binary_missing,
 )
-from casebook.search.vocabulary import FACETS, FILTER_KEYS, facet_values, page_terms, search_assets, spellings
+from casebook.search.vocabulary import (
+    FACETS,
+    FILTER_KEYS,
+    facet_values,
+    page_terms,
+    search_assets,
+    spellings,
+    suggest_shard,
+)
 
 __all__ = [
     "FACETS",
@@ -25,4 +33,5 @@ __all__ = [
     "preferred_binary_missing",
     "search_assets",
     "spellings",
+    "suggest_shard",
 ]
