@@ -34,6 +34,15 @@ def test_a_named_binary_must_exist(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
         search.extended_binary()
 
 
+def test_pypi_asks_for_pypis_pagefind_on_purpose(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CASEBOOK_PAGEFIND", "pypi")
+    binary = search.extended_binary()
+    assert "node_modules" not in binary.parts and "pagefind_bin_extended" in binary.parts
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True, check=True).stdout
+    assert version.startswith("pagefind 1.5")
+    assert not search.preferred_binary_missing()  # chosen, not fallen back to: no warning
+
+
 def test_pagefind_16_from_npm_is_preferred() -> None:
     binary = search.extended_binary()
     assert "extended" in binary.name and "node_modules" in binary.parts

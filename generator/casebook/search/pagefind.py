@@ -58,9 +58,13 @@ NPM_FOLDER = Path("tools") / "pagefind"
 def extended_binary() -> Path:
     """Pagefind's extended binary: `CASEBOOK_PAGEFIND`, else npm's 1.6 in tools/pagefind, else PyPI's.
 
+    `CASEBOOK_PAGEFIND=pypi` asks for PyPI's 1.5 on purpose: at thousands of long records it indexes
+    in about half the memory of 1.6 (BENCHMARKS.md), with 1.5's weaker Japanese word splitting.
     SearchIndexError if none is installed.
     """
     explicit = os.environ.get("CASEBOOK_PAGEFIND")
+    if explicit == "pypi":
+        return _pypi_binary()
     if explicit:
         if not Path(explicit).is_file():
             raise SearchIndexError(
