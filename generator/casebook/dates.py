@@ -23,11 +23,20 @@ _ERA_BY_KEY = {k: e for e in ERAS for k in (e[0], e[1])}
 
 _ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
 _FY = re.compile(r"^(?:FY(\d{4})|(\d{4})年度)$")
-_KANJI = re.compile(r"^(令和|平成|昭和)(元|\d{1,2})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?(度)?$")
-_ABBREV = re.compile(r"^([RHS])(元|\d{1,2})(?:[./](\d{1,2})(?:[./](\d{1,2}))?)?(年度)?$")
+_ERA_DATE = re.compile(r"^(令和|平成|昭和|[RHS])(元|\d{1,2})(?:[./](\d{1,2})(?:[./](\d{1,2}))?)?(年度)?$")
+_BETWEEN = re.compile(r"(?<=[\d元])年(?=\d)|(?<=\d)月(?=\d)")
+_LAST_UNIT = re.compile(r"(?<=[\d元])[年月日]$")
 
 
-ACCEPTED_FORMS = "使える形: 2024-10-01、2024-10、2024、2023年度、R4.2、令和5年度、令和元年5月1日"
+ACCEPTED_FORMS = "使える形: 2024-10-01、2024年4月1日、2024-10、2024、2023年度、R4.2、R6年4月、令和5年度、令和元年5月1日"
+
+
+def _dotted(text: str) -> str:
+    """「2024年4月1日」→ 2024.4.1, 「R6年4月」→ R6.4, 「令和元年」→ 令和元: one shape for every way of writing.
+
+    年 and 月 between numbers become dots and a last 年, 月 or 日 goes; 年度 stays as it is.
+    """
+    return _LAST_UNIT.sub("", _BETWEEN.sub(".", text))
 
 
 @dataclass(frozen=True, order=True)
@@ -130,11 +139,12 @@ def parse_date(value: object) -> PartialDate:
 def _parse_text(value: str) -> PartialDate:
     # Cached: a corpus repeats the same few thousand dates across pages, feeds and exports.
     text = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
-    if m := _ISO.match(text):
+    dotted = _dotted(text).upper()
+    if m := _ISO.match(dotted):
         return _checked(int(m[1]), _part(m[2]), _part(m[3]), False, value)
-    if m := _FY.match(text):
+    if m := _FY.match(dotted):
         return _checked(int(m[1] or m[2]), _ABSENT, _ABSENT, True, value)
-    if m := _KANJI.match(text) or _ABBREV.match(text.upper()):
+    if m := _ERA_DATE.match(dotted):
         name, _abbr, start = _ERA_BY_KEY[m[1]]
         n = 1 if m[2] == "元" else int(m[2])
         if n == 0:

@@ -73,11 +73,12 @@
 
   // dates.parse_date: 西暦, 年度 and 和暦, to the precision written; a period is refused with a hint.
   const ERAS = [["令和", "R", [2019, 5, 1]], ["平成", "H", [1989, 1, 8]], ["昭和", "S", [1926, 12, 25]]];
-  const ACCEPTED = "使える形: 2024-10-01、2024-10、2024、2023年度、R4.2、令和5年度、令和元年5月1日";
+  const ACCEPTED = "使える形: 2024-10-01、2024年4月1日、2024-10、2024、2023年度、R4.2、R6年4月、令和5年度、令和元年5月1日";
   const ISO = /^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$/;
   const FY = /^(?:FY(\d{4})|(\d{4})年度)$/;
-  const KANJI = /^(令和|平成|昭和)(元|\d{1,2})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?(度)?$/;
-  const ABBREV = /^([RHS])(元|\d{1,2})(?:[./](\d{1,2})(?:[./](\d{1,2}))?)?(年度)?$/;
+  const ERA_DATE = /^(令和|平成|昭和|[RHS])(元|\d{1,2})(?:[./](\d{1,2})(?:[./](\d{1,2}))?)?(年度)?$/;
+  // dates._dotted: 年 and 月 between numbers become dots, a last 年, 月 or 日 goes (年度 stays).
+  const dottedDate = (text) => text.replace(/(?<=[\d元])年(?=\d)|(?<=\d)月(?=\d)/g, ".").replace(/(?<=[\d元])[年月日]$/, "");
   const RANGE = /[〜~]|から/;
   const daysIn = (year, month) => new Date(Date.UTC(year, month, 0)).getUTCDate();
   const iso = (y, m, d) => `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
@@ -95,11 +96,12 @@
   };
   const parseText = (value) => {
     const text = value.normalize("NFKC").trim().replace(/ /g, "");
-    let m = text.match(ISO);
+    const dotted = dottedDate(text).toUpperCase();
+    let m = dotted.match(ISO);
     if (m) return dated(Number(m[1]), part(m[2]), part(m[3]), false, value);
-    m = text.match(FY);
+    m = dotted.match(FY);
     if (m) return dated(Number(m[1] || m[2]), -1, -1, true, value);
-    m = text.match(KANJI) || text.toUpperCase().match(ABBREV);
+    m = dotted.match(ERA_DATE);
     if (m) {
       const at = ERAS.findIndex((e) => e[0] === m[1] || e[1] === m[1]);
       const [name, , start] = ERAS[at];

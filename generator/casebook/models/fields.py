@@ -166,7 +166,7 @@ DateText = Annotated[
     str,
     BeforeValidator(_date),
     Field(
-        description="日付。2024-10-01 / 2024-10 / 2024 / 2023年度 のほか 和暦（R4.2、令和5年度、令和元年5月1日）も可",
+        description="日付。2024-10-01 / 2024年4月1日 / 2024-10 / 2024 / 2023年度 のほか 和暦（R4.2、R6年4月、令和5年度、令和元年5月1日）も可",
         json_schema_extra={"examples": ["2024-10-01", "R4.2", "令和5年度"]},
     ),
 ]
