@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -78,6 +79,9 @@ def test_a_successful_build_replaces_the_site_with_a_subpath(tmp_path: Path) -> 
     (project / "site").mkdir()  # an empty folder may be built into
     assert casebook("build", cwd=project).returncode == 0
     assert (project / "site" / SITE_MARKER).is_file()
+    packaged = casebook("package", cwd=project)  # an administrator is told, not stopped
+    assert packaged.returncode == 0 and "公開先の URL を指定せずに作ったサイトです" in packaged.stderr
+    assert "変わっています" not in packaged.stderr
     (project / "site" / "stale.html").write_text("old", encoding="utf-8")
     result = casebook("build", "--site-url", "https://intra.example.lg.jp/kb/", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -85,6 +89,15 @@ def test_a_successful_build_replaces_the_site_with_a_subpath(tmp_path: Path) -> 
     assert "https://intra.example.lg.jp/kb/" in (project / "site" / "sitemap.xml").read_text(encoding="utf-8")
     assert (project / "site" / "pagefind" / "pagefind.js").is_file()
     assert (project / "site" / "data" / "cases.csv").is_file()
+
+    # A record saved after the build: the package would not hold it, and the administrator hears which.
+    record = next((project / "cases").rglob("*.yaml"))
+    later = (project / "site" / SITE_MARKER).stat().st_mtime + 60
+    os.utime(record, (later, later))
+    packaged = casebook("package", cwd=project)
+    assert packaged.returncode == 0
+    assert "公開先の URL" not in packaged.stderr
+    assert f"1 個のファイルが変わっています（{record.relative_to(project).as_posix()}）" in packaged.stderr
 
 
 def test_package_holds_site_configs_and_checksums(built_site: Path, tmp_path: Path) -> None:

@@ -311,7 +311,7 @@ def _build(out: Path, site_url: str | None, engine: str = "mkdocs") -> int:
 
 def _package(site: Path, out: Path) -> int:
     from casebook.outputs import OutputRefused
-    from casebook.publish import package
+    from casebook.publish import package, package_warnings
 
     try:
         files = package(site, out, project=Path.cwd())
@@ -329,6 +329,8 @@ def _package(site: Path, out: Path) -> int:
         return 1
     for f in files:
         print(f"casebook package: {f.as_posix()}（{f.stat().st_size / 1024 / 1024:.1f} MiB）", file=sys.stderr)
+    for note in package_warnings(site, Path.cwd()):  # last, where the administrator reads on
+        print(f"casebook package: 注意: {note}", file=sys.stderr)
     return 0
 
 

@@ -305,6 +305,42 @@ def package(site: Path, dest: Path, name: str = "casebook-site", project: Path |
     return [zip_path, tar_path]
 
 
+def package_warnings(site: Path, project: Path | None) -> list[str]:
+    """What an administrator should hear before shipping `site` (none of it stops the package)."""
+    notes = []
+    if not _sitemap_addresses(site):
+        notes.append(
+            "公開先の URL を指定せずに作ったサイトです（サイトマップが空で、ページに正規の URL がありません）"
+            " — URL が決まっていれば `casebook build --site-url https://…/` で作り直してください"
+            "（イントラネットで URL が決まっていなければ、このままでも動きます）"
+        )
+    marker = site / SITE_MARKER
+    if project is not None and marker.is_file():
+        built = marker.stat().st_mtime
+        sources = [project / "mkdocs.yml", *(p for d in ("cases", "docs") for p in (project / d).rglob("*"))]
+        changed = sorted(
+            p.relative_to(project).as_posix() for p in sources if p.is_file() and p.stat().st_mtime > built
+        )
+        if changed:
+            shown = "、".join(changed[:3]) + (f" ほか {len(changed) - 3} 個" if len(changed) > 3 else "")
+            notes.append(
+                f"サイトを作ったあとに {len(changed)} 個のファイルが変わっています（{shown}）"
+                " — その変更を含めるには、先に `casebook build` を実行してください"
+            )
+    return notes
+
+
+def _sitemap_addresses(site: Path) -> list[str]:
+    sitemap = site / "sitemap.xml"
+    if not sitemap.is_file():
+        return []
+    try:
+        tree = ET.parse(sitemap)
+    except ET.ParseError:  # not the sitemap a build writes: as if there were none
+        return []
+    return [e.text or "" for e in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc") if e.text]
+
+
 def _stage(site: Path, root: Path) -> Path:
     """The package's folder: the site (without the build's marker), the hosting files, SHA256SUMS."""
     shutil.copytree(site, root, ignore=shutil.ignore_patterns(SITE_MARKER))
@@ -320,11 +356,7 @@ def _stage(site: Path, root: Path) -> Path:
 
 def site_path(site: Path) -> str:
     """The path the site was built for: that of the shortest address in its sitemap (its home), else `/`."""
-    sitemap = site / "sitemap.xml"
-    if not sitemap.is_file():
-        return "/"
-    locs = [e.text or "" for e in ET.parse(sitemap).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    return min((urlsplit(loc).path for loc in locs if loc), key=len, default="") or "/"
+    return min((urlsplit(loc).path for loc in _sitemap_addresses(site)), key=len, default="") or "/"
 
 
 class _InlineScripts(HTMLParser):
