@@ -9,7 +9,7 @@ import urllib.request
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from casebook.publish import BASE_PLACEHOLDER, CSP_PLACEHOLDER, HOSTING, content_security_policy
+from casebook.publish import BASE_PLACEHOLDER, CSP_PLACEHOLDER, HOSTING, NOT_SERVED, content_security_policy
 
 PAGEFIND_EXTENSIONS = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
 SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "SAMEORIGIN"}
@@ -65,6 +65,25 @@ def test_nginx_answers_a_missing_page_with_the_sites_404_page(kb_nginx: str, kb_
     assert (
         headers.get("X-Content-Type-Options") == "nosniff" and "frame-ancestors" in headers["Content-Security-Policy"]
     )
+
+
+def test_nginx_does_not_serve_the_packages_own_files(kb_nginx: str, kb_package: Path) -> None:
+    for name in NOT_SERVED:
+        assert (kb_package / name).is_file(), name  # in the folder an administrator unpacks as it is
+        status, _headers, body = _get(kb_nginx + name)
+        assert status == 404 and body == (kb_package / "404.html").read_bytes(), name
+    assert _get(kb_nginx + "cases/goka/")[0] == 200  # and the site itself still is
+
+
+def test_iis_and_apache_samples_hide_the_packages_own_files(kb_package: Path) -> None:
+    tree = ET.parse(kb_package / "web.config")
+    hidden = {h.get("segment") for h in tree.iterfind(".//security/requestFiltering/hiddenSegments/add")}
+    assert hidden >= set(NOT_SERVED) - {"web.config"}  # IIS never serves web.config itself
+    rule = re.search(
+        r"^\s*RewriteRule \(\^\|/\)\((.+)\)\$ - \[R=404,L\]$", (kb_package / ".htaccess").read_text(), re.M
+    )
+    assert rule is not None
+    assert {n.replace("\\.", ".") for n in rule[1].split("|")} >= set(NOT_SERVED) - {".htaccess"}  # Apache hides .ht*
 
 
 def test_samples_take_the_policy_and_the_path_of_the_packaged_site(kb_package: Path) -> None:

@@ -39,6 +39,8 @@ HOSTING_FILES = {
     "verify-sha256.ps1": "verify-sha256.ps1",
 }
 """Files added to the site root in a package: (name in the package folder → name in the archive)."""
+NOT_SERVED = ("README.txt", "SHA256SUMS", "verify-sha256.ps1", "nginx.conf.sample", "web.config", ".htaccess")
+"""Files of the package that are not the site: each server sample answers 404 for them (tests check)."""
 
 CSP_PLACEHOLDER = "@CASEBOOK_CSP@"
 """Where the hosting samples take the Content-Security-Policy computed from the packaged site."""
