@@ -87,6 +87,33 @@ def test_engine_keeps_the_site_footer_and_searchable_wrapper(engine_site: Path) 
     assert keyword.count("data-pagefind-body") == 1
 
 
+def test_engine_case_pages_carry_the_labelled_propose_button(engine_site: Path) -> None:
+    goka = (engine_site / "cases" / "goka" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="\.\./\.\./propose/" class="cb-action">\s*<svg', goka)
+    assert "事例を提案する</span>" in goka
+    program = next((engine_site / "programs").glob("*/index.html")).read_text(encoding="utf-8")
+    assert 'class="cb-action"' not in program  # no repository named, nothing to propose from a program
+
+
+def test_the_plugin_free_export_gives_record_pages_their_edit_buttons(tmp_path: Path) -> None:
+    from casebook.engines import export_docs
+    from sitecheck import SAMPLE_CASES, copy_project
+
+    project = copy_project(tmp_path / "p", cases=SAMPLE_CASES)
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        config.replace('repo_url: !ENV [CASEBOOK_REPO_URL, ""]', "repo_url: https://github.com/example/kb"),
+        encoding="utf-8",
+    )
+    export_docs(project, tmp_path / "export")
+    docs = tmp_path / "export" / "docs"
+    goka = (docs / "cases" / "goka" / "index.md").read_text(encoding="utf-8")
+    front = goka.split("---\n")[1]
+    assert 'edit_href: "https://github.com/example/kb/edit/main/cases/municipal/goka.yaml"' in front
+    assert 'edit_label: "この事例を編集"' in front and 'propose_url: "../../propose/"' in front
+    assert "edit_href" not in (docs / "keywords" / "index.md").read_text(encoding="utf-8")  # not a record
+
+
 def test_engine_refuses_a_folder_that_is_not_casebooks(tmp_path: Path) -> None:
     out = tmp_path / "mine"
     out.mkdir()

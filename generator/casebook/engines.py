@@ -10,6 +10,7 @@ Nothing in this module imports an engine: each runs in the build's child process
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 from pathlib import Path
@@ -19,6 +20,7 @@ import yaml
 
 from casebook.export import write_exports
 from casebook.pipeline import make_site
+from casebook.propose import Forge, forge_of, page_actions
 from casebook.schemas import schemas
 from casebook.search import index_site
 from casebook.validate import Corpus
@@ -124,8 +126,14 @@ def export_docs(project: Path, dest: Path, site_url: str | None = None) -> Corpu
         raise ValueError(f"記録にエラーが {len(made.corpus.errors)} 件あります — `casebook check` で確かめてください")
     docs = dest / "docs"
     shutil.copytree(project / "docs", docs)
+    forge = _forge(project)
     for path, page in made.pages.items():
-        _write(docs / as_index(path), page.markdown)
+        # The buttons the plugin adds while MkDocs renders (no plugin runs under Zensical): in the front matter.
+        url = as_index(path).removesuffix("index.md")
+        actions = "".join(
+            f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in page_actions(url, page.source, forge).items()
+        )
+        _write(docs / as_index(path), page.markdown.replace("---\n", "---\n" + actions, 1))
     for path, text in made.assets(site_url or "").items():
         _write(docs / path, text)
     for asset in (*ASSETS, *MODULES):
@@ -134,6 +142,12 @@ def export_docs(project: Path, dest: Path, site_url: str | None = None) -> Corpu
     _overrides(project, config, dest / OVERRIDES)
     _write(dest / "mkdocs.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     return made.corpus
+
+
+def _forge(project: Path) -> Forge | None:
+    """The forge mkdocs.yml names (repo_url, edit_uri), as the plugin reads it."""
+    config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Lenient)  # a SafeLoader
+    return forge_of(config.get("repo_url"), config.get("edit_uri"), config.get("docs_dir", "docs"))
 
 
 def _overrides(project: Path, config: dict[str, Any], dest: Path) -> None:

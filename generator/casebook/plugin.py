@@ -37,11 +37,10 @@ from casebook.live import Catchup, LiveSite, Update, error_page, failure, gate
 from casebook.markup import ANCHOR_ID, to_html
 from casebook.outputs import mark_site, stale_scratch
 from casebook.pipeline import make_site
-from casebook.propose import Contribution, forge_of
+from casebook.propose import Contribution, forge_of, page_actions
 from casebook.publish import check_site_url
 from casebook.render import Page as Page_
 from casebook.render import render_assets, render_processes
-from casebook.routes import relative, resolve, url_for
 from casebook.schemas import schemas
 from casebook.search import SearchIndexError, SiteIndexer, index_site, preferred_binary_missing
 from casebook.validate import Corpus
@@ -222,18 +221,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         if page.canonical_url:
             # Material prints it into <link rel="canonical"> unescaped; the sitemap's `|e` keeps Markup as is.
             page.canonical_url = escape(page.canonical_url)
-        source = self._sources.get(page.file.src_uri)
-        forge = self._contribution.forge
-        if source and forge is not None:
-            page.edit_url = forge.edit_url(source)
+        actions = page_actions(page.url, self._sources.get(page.file.src_uri), self._contribution.forge)
+        if "edit_href" in actions:
+            page.edit_url = actions.pop("edit_href")
         elif page.file.generated_by:
-            page.edit_url = None
-        route = resolve(page.url)
-        if route is not None and route.kind == "case":
-            page.meta["edit_label"] = "この事例を編集"
-            page.meta["propose_url"] = relative(url_for("propose"), page.url)
-        elif source:
-            page.meta["edit_label"] = "この記録を編集"
+            page.edit_url = None  # MkDocs would point it at a docs/ file that does not exist
+        page.meta.update(actions)
         return context
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:

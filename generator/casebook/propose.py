@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from casebook.index import SiteIndex
 from casebook.models import SUMMARY_MAX, Challenge, Keyword
 from casebook.municipality import PREFECTURES
+from casebook.routes import relative, resolve, url_for
 from casebook.taxonomy import normalize_key
 
 SAFE_URL_LENGTH = 8000
@@ -60,6 +61,21 @@ def forge_of(repo_url: str | None, edit_uri: str | None, docs_dir: str) -> Forge
             start = len(root) - len(path) + at
             return Forge(root, root[:start] + new + root[start + len(edit) :], prefill)
     return Forge(root, None, False)
+
+
+def page_actions(url: str, source: str | None, forge: Forge | None) -> dict[str, str]:
+    """The labelled buttons of a generated page (theme/partials/actions.html), as page metadata.
+
+    `edit_href`: the editor of the page's record file (when the site names its repository);
+    `edit_label`: that button's words; `propose_url`: 「事例を提案する」, on case pages.
+    """
+    actions = {"edit_href": forge.edit_url(source)} if source and forge is not None else {}
+    route = resolve(url)
+    if route is not None and route.kind == "case":
+        actions |= {"edit_label": "この事例を編集", "propose_url": relative(url_for("propose"), url)}
+    elif source:
+        actions["edit_label"] = "この記録を編集"
+    return actions
 
 
 @dataclass(frozen=True)
