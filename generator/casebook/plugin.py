@@ -30,6 +30,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
+from watchdog import events
 
 from casebook.diagnostics import Diagnostic
 from casebook.export import write_exports
@@ -334,6 +335,14 @@ def _watch_natively(server: LiveReloadServer) -> None:
         return  # e.g. WSL's /mnt/c or a network share: its changes never reach inotify, polling sees them
     watched, refs = dict(server._watched_paths), dict(server._watch_refs)  # path → watch() calls, watch
     native = Observer()
+    schedule = native.schedule
+
+    def changes_only(handler: Any, path: str, *, recursive: bool = False) -> Any:
+        # inotify also reports a file being opened or read, which every build does: MkDocs, which rebuilds
+        # on any event, would then rebuild for ever. Only what changes a file starts a build.
+        return schedule(handler, path, recursive=recursive, event_filter=list(FILE_CHANGES))
+
+    native.schedule = changes_only  # type: ignore[method-assign, assignment]
     server.observer, server._watched_paths, server._watch_refs = native, {}, {}  # type: ignore[assignment]
     try:
         for path, count in watched.items():
@@ -345,6 +354,19 @@ def _watch_natively(server: LiveReloadServer) -> None:
         return
     polling.unschedule_all()
 
+
+FILE_CHANGES = (
+    events.FileCreatedEvent,
+    events.FileModifiedEvent,
+    events.FileClosedEvent,  # closed after writing
+    events.FileDeletedEvent,
+    events.FileMovedEvent,  # an editor's save: a temporary file renamed onto the record
+    events.FileAttribEvent,  # `touch`
+    events.DirCreatedEvent,
+    events.DirDeletedEvent,
+    events.DirMovedEvent,
+)
+"""The native watcher's events that start a build (not FileOpenedEvent or FileClosedNoWriteEvent)."""
 
 LOCAL_FILESYSTEMS = frozenset({"ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "overlay", "zfs", "f2fs", "reiserfs"})
 """Linux filesystems whose changes inotify reports. Not 9p or drvfs (WSL's Windows drives), NFS, SMB,
