@@ -58,8 +58,9 @@ class Document:
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
-    """Errors that leave the data usable (a key written twice: the first value is kept), so the rest of
-    the file is still checked and every problem is reported in one run."""
+    """Errors that leave the data usable (a key written twice: the first value is kept; a key indented with
+    full-width spaces: left out), so the rest of the file is still checked and every problem is reported
+    in one run."""
 
     def position(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column of `loc`, or of its nearest ancestor that exists in the file."""
@@ -277,7 +278,8 @@ def _mapping(node: MappingNode, loc: Path_, walk: _Walk) -> dict[str, Any]:
             continue
         problem = _key_problem(key, loc)
         if problem is not None:
-            problems.append(Diagnostic(doc.path, kline, kcol, *problem))
+            # A key indented with full-width spaces is left out and the rest is still checked; `<<` is refused.
+            (doc.problems if key.startswith("\u3000") else problems).append(Diagnostic(doc.path, kline, kcol, *problem))
             continue
         doc.key_positions[(*loc, key)] = (kline, kcol)
         result[key] = _to_data(value_node, (*loc, key), walk)

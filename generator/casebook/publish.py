@@ -312,14 +312,13 @@ def package_warnings(site: Path, project: Path | None) -> list[str]:
     notes = []
     if not _sitemap_addresses(site):
         notes.append(
-            "公開先の URL を指定せずに作ったサイトです（サイトマップが空で、ページに正規の URL がありません）"
+            "公開先の URL を指定せずに作ったサイトです（サイトマップが空で、404 ページとサーバーの設定例はサイトを / に置く前提です）"
             " — URL が決まっていれば `casebook build --site-url https://…/` で作り直してください"
-            "（イントラネットで URL が決まっていなければ、このままでも動きます）"
         )
     marker = site / SITE_MARKER
     if project is not None and marker.is_file():
-        built = marker.stat().st_mtime
         sources = [project / "mkdocs.yml", *(p for d in ("cases", "docs") for p in (project / d).rglob("*"))]
+        built = marker.stat().st_mtime
         changed = sorted(
             p.relative_to(project).as_posix() for p in sources if p.is_file() and p.stat().st_mtime > built
         )
@@ -333,12 +332,9 @@ def package_warnings(site: Path, project: Path | None) -> list[str]:
 
 
 def _sitemap_addresses(site: Path) -> list[str]:
-    sitemap = site / "sitemap.xml"
-    if not sitemap.is_file():
-        return []
     try:
-        tree = ET.parse(sitemap)
-    except ET.ParseError:  # not the sitemap a build writes: as if there were none
+        tree = ET.parse(site / "sitemap.xml")
+    except (OSError, ET.ParseError):  # none, or not the sitemap a build writes: as if there were none
         return []
     return [e.text or "" for e in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc") if e.text]
 

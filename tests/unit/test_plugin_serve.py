@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from casebook.plugin import CasebookPlugin, _hears_changes, _watch_natively
+from casebook.plugin import CasebookPlugin
+from casebook.watch import hears_changes, watch_natively
 
 
 def test_a_failed_search_or_export_step_does_not_stop_later_builds_from_being_finished(tmp_path: Path) -> None:
@@ -49,7 +50,7 @@ def test_serve_hears_saves_from_the_operating_system_unless_told_to_poll(
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
     server.watch(str(docs))  # as `mkdocs serve` does before plugins see the server
     server.watch(str(docs))
-    _watch_natively(server)
+    watch_natively(server)
     server.watch(str(cases))  # as the plugin does after
     assert server._watched_paths == {str(docs): 2, str(cases): 1}
     assert isinstance(server.observer, PollingObserver) == (setting == "poll")
@@ -87,4 +88,4 @@ MOUNTS = """\
     ],
 )
 def test_serve_polls_where_the_filesystem_does_not_report_changes(path: str, hears: bool) -> None:
-    assert _hears_changes(Path(path), MOUNTS) is hears
+    assert hears_changes(Path(path), MOUNTS) is hears

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -61,7 +61,12 @@ def _read_file(path: Path, cwd: Path | None) -> tuple[Document | None, list[Diag
     try:
         doc = load(path, shown)
     except LoadError as exc:
-        return None, exc.diagnostics
+        # Not read at all: say so, or a contributor takes the one problem shown for the only one.
+        *first, last = exc.diagnostics
+        return None, [
+            *first,
+            replace(last, hint=f"{last.hint}（このファイルのほかの項目は、これを直してから調べます）"),
+        ]
     if not is_safe_id(path.stem):
         return doc, [
             *doc.problems,
