@@ -242,17 +242,28 @@ def gate(app: WSGIApplication, page: Callable[[], bytes | None], through: tuple[
 
     def serve(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         body = page()
+        if environ.get("QUERY_STRING") == STATUS_QUERY:
+            # The error page asks this every second: the problems as they are now (none: the site is back).
+            # A 200, so the browser's console does not log a failed request each time.
+            state = body or b""
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), *_no_store(len(state))])
+            return [state]
         if body is None or str(environ.get("PATH_INFO", "")).startswith(through):
             return app(environ, start_response)
-        headers = [
-            ("Content-Type", "text/html; charset=utf-8"),
-            ("Content-Length", str(len(body))),
-            ("Cache-Control", "no-store"),
-        ]
-        start_response("500 Internal Server Error", headers)
+        start_response(
+            "500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8"), *_no_store(len(body))]
+        )
         return [body]
 
     return serve
+
+
+STATUS_QUERY = "casebook-status"
+"""`?casebook-status` on any address: the error page's question to `gate`, answered with HTTP 200."""
+
+
+def _no_store(length: int) -> list[tuple[str, str]]:
+    return [("Content-Length", str(length)), ("Cache-Control", "no-store")]
 
 
 class Catchup:

@@ -40,6 +40,14 @@ def test_an_open_page_shows_the_problems_and_comes_back_when_fixed(browser: Any,
             page.wait_for_selector("h1:has-text('サイトを更新できません')", timeout=30_000)
             assert "cases/municipal/goka.yaml:" in page.inner_text("ol")
 
+            # Two problems, then one of them fixed: the open list follows each save, not only the last one.
+            two = good.replace('code: "085421"', 'code: "085422"').replace("plans-and-systems", "no-such-category", 1)
+            goka.write_text(two, encoding="utf-8")
+            page.wait_for_selector("h1:has-text('（2 件）')", timeout=30_000)
+            goka.write_text(two.replace('code: "085422"', 'code: "085421"'), encoding="utf-8")
+            page.wait_for_selector("h1:has-text('（1 件）')", timeout=30_000)
+            assert "no-such-category" in page.inner_text("ol") and "085422" not in page.inner_text("ol")
+
             goka.write_text(good.replace("title: 育成レベルに応じた", "title: 直した"), encoding="utf-8")
             page.wait_for_selector("h1:has-text('直したデジタル人材の育成')", timeout=30_000)
             assert page.url == f"{base}cases/goka/"

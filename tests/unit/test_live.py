@@ -165,9 +165,10 @@ def test_the_error_page_lists_every_problem_escaped() -> None:
     assert "location.reload()" in page  # it comes back by itself once fixed
 
 
-def _call(app: WSGIApplication, path: str) -> tuple[str, bytes]:
+def _call(app: WSGIApplication, path: str, query: str = "") -> tuple[str, bytes]:
     status: list[str] = []
-    body = b"".join(app({"PATH_INFO": path}, lambda s, _h, _e=None: status.append(s)))  # type: ignore[arg-type,misc,return-value]
+    environ = {"PATH_INFO": path, "QUERY_STRING": query}
+    body = b"".join(app(environ, lambda s, _h, _e=None: status.append(s)))  # type: ignore[arg-type,misc,return-value]
     return status[0], body
 
 
@@ -183,8 +184,11 @@ def test_the_gate_answers_every_address_with_the_error_page_while_there_is_one()
     for path in ("/", "/cases/goka/", "/assets/casebook.css", "/no/such/page/"):
         assert _call(app, path) == ("500 Internal Server Error", b"<p>problems</p>")
     assert _call(app, "/livereload/1/2") == ("200 OK", b"site /livereload/1/2")
+    # The error page's own question: the problems as they are now, as a 200 (no failed request logged).
+    assert _call(app, "/cases/goka/", "casebook-status") == ("200 OK", b"<p>problems</p>")
     shown[0] = None
     assert _call(app, "/cases/goka/") == ("200 OK", b"site /cases/goka/")
+    assert _call(app, "/cases/goka/", "casebook-status") == ("200 OK", b"")  # the site is back
 
 
 def test_prune_deletes_only_what_the_last_build_wrote_and_this_one_did_not(tmp_path: Path) -> None:
