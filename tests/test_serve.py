@@ -109,10 +109,11 @@ def test_editing_a_record_updates_the_served_page(tmp_path: Path, flags: list[st
         _wait_for(f"{base}data/cases.csv", "編集後のデジタル人材の育成", 30)
         # Then the server rests: reading the records during a build is no change (inotify reports opens and
         # reads; rebuilding on them rebuilt for ever, and an open page reloaded itself every second).
-        time.sleep(1)
-        builds = (tmp_path / "serve.log").read_text(encoding="utf-8").count("Detected file changes")
-        time.sleep(4)
-        assert (tmp_path / "serve.log").read_text(encoding="utf-8").count("Detected file changes") == builds
+        if flags:  # `make serve`'s way (the watcher is the same without --dirty)
+            time.sleep(1)
+            builds = (tmp_path / "serve.log").read_text(encoding="utf-8").count("Detected file changes")
+            time.sleep(3)  # the loop rebuilt more than once a second
+            assert (tmp_path / "serve.log").read_text(encoding="utf-8").count("Detected file changes") == builds
 
 
 def test_dirty_serve_forgets_deleted_and_renamed_records(tmp_path: Path) -> None:

@@ -35,9 +35,9 @@ INSTALL = {"mkdocs": "mkdocs>=1.6,<2", "properdocs": "properdocs>=1.6.7,<2", "ze
 """What `pip install` needs for each engine (also `pip install -e '.[engines]'`)."""
 
 PACKAGE = Path(__file__).resolve().parent
-ASSETS = ("casebook.css", "casebook.js", "normalize.js", "choose.js")
+ASSETS = ("casebook.css", "casebook.js", "choose.js")
 """Our stylesheets and scripts, in the order the MkDocs plugin adds them."""
-MODULES = ("search.js", "propose.js", "propose.css")
+MODULES = ("search.js", "normalize.js", "propose.js", "propose.css")
 """Assets only the page that uses them loads (theme/main.html), copied but not listed."""
 OVERRIDES = "overrides"
 """Our Material overrides (theme/), with the project's own custom_dir on top: Zensical reads them too."""

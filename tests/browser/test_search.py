@@ -342,6 +342,7 @@ def test_first_results_show_before_the_themes_scripts_and_are_taken_over_once(se
     search.page.goto(f"{search.base}search/?q={quote('研修')}", wait_until="commit")
     search.page.wait_for_function("document.querySelectorAll('.cb-result').length === 10")
     assert search.page.evaluate("document.readyState") == "loading"  # the theme's scripts have not run
+    assert search.page.input_value("#cb-search-input") == "研修"  # the query is in the box, too
     assert "件見つかりました" in search.page.locator("#cb-search-status").inner_text()
     first = search.results()
     for route in held:

@@ -103,6 +103,13 @@ export const foundText = (count) =>
 const params = new URLSearchParams(location.search);
 const words = queryWords(params.get("q") || "");
 const filters = addressFilters(params);
+// The words of the address shown in the box at once: on a slow link the theme's scripts, and casebook.js
+// after them, can take seconds, and an empty box under 「検索の準備をしています…」 reads as a lost query.
+const fillBox = () => {
+  const box = document.getElementById("cb-search-input");
+  if (box && !box.value) box.value = params.get("q") || "";
+};
+fillBox();
 export const first = {
   key: searchKey(words, filters),
   result: words.length || Object.keys(filters).length ? find(words, filters) : null,
@@ -116,6 +123,7 @@ if (first.result) {
     const list = document.querySelector("#cb-search .cb-search__results");
     const status = document.getElementById("cb-search-status");
     if (!list || !status || list.childElementCount || first.result === null) return;
+    fillBox();
     list.append(...data.map(resultItem));
     status.textContent = foundText(ordered.length);
     first.shown = data.length;
