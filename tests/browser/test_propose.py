@@ -60,10 +60,14 @@ def page(browser: Any, base: str) -> Iterator[Any]:
     errors: list[str] = []
     tab.on("pageerror", lambda e: errors.append(str(e)))
     tab.goto(base + "propose/")
-    tab.wait_for_function("document.getElementById('cb-p-status').textContent.includes('直すところ')")
+    tab.wait_for_function(READY)
     yield tab
     context.close()
     assert errors == []
+
+
+READY = "document.getElementById('cb-p-status').textContent.includes('直すところ')"
+"""The propose form has read its vocabulary and checks what is typed."""
 
 
 def fill_a_town_case(page: Any) -> None:
@@ -236,7 +240,7 @@ def test_the_draft_survives_a_reload_and_can_be_cleared(page: Any) -> None:
     page.get_by_role("button", name="下書きを消す").click()
     assert page.get_by_label("団体名（必須）").input_value() == ""
     page.reload()
-    page.wait_for_function("document.getElementById('cb-p-status').textContent.includes('直すところ')")
+    page.wait_for_function(READY)
     assert page.get_by_label("団体名（必須）").input_value() == ""
 
 
@@ -297,6 +301,7 @@ def test_the_page_works_with_no_network(browser: Any, base: str) -> None:
     attempted = cut_off(context, base)
     tab = context.new_page()
     tab.goto(base + "propose/")
+    tab.wait_for_function(READY)  # the form has its vocabulary (propose/form.json) before anyone types
     fill_a_town_case(tab)
     ready(tab)
     tab.wait_for_load_state("networkidle")
