@@ -12,7 +12,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from casebook.dates import parse_date
+from casebook.dates import ACCEPTED_FORMS, parse_date
 from casebook.index import build_index
 from casebook.models import PLACEHOLDER, Case
 from casebook.municipality import OrgKind, code_problem, completed_code, default_kind, kind_problem
@@ -170,7 +170,7 @@ def _ask_date(given: str | None, question: str) -> str | None:
             parse_date(text)
             return text
         except ValueError as exc:
-            print(f"  {exc}", file=sys.stderr)
+            print(f"  {exc} — {ACCEPTED_FORMS}", file=sys.stderr)
         text = _ask("もう一度（なければ空欄）", "")
     return None
 

@@ -29,6 +29,7 @@ _LAST_UNIT = re.compile(r"(?<=[\d元])[年月日]$")
 
 
 ACCEPTED_FORMS = "使える形: 2024-10-01、2024年4月1日、2024-10、2024、2023年度、R4.2、R6年4月、令和5年度、令和元年5月1日"
+"""The hint of every date problem (the message says what is wrong, this what to write instead)."""
 
 
 def _dotted(text: str) -> str:
@@ -160,7 +161,7 @@ def _parse_text(value: str) -> PartialDate:
         raise ValueError(
             f"「{value}」は期間です。日付は 1 つだけ書けます（始まりの「{first}」を書き、期間は出来事の文に書いてください）"
         )
-    raise ValueError(f"「{value}」は日付として読めません（{ACCEPTED_FORMS}）")
+    raise ValueError(f"「{value}」は日付として読めません")
 
 
 _ABSENT = -1

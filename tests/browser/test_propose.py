@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from casebook.dates import parse_date
+from casebook.dates import ACCEPTED_FORMS, parse_date
 from casebook.municipality import OrgKind, check_digit, code_problem, kind_problem
 from casebook.taxonomy import normalize_key
 from casebook.validate import check
@@ -208,7 +208,7 @@ def test_the_forms_rules_are_checks_own(page: Any, tmp_path: Path) -> None:
             parse_date(text)
             expected_date = None
         except ValueError as exc:
-            expected_date = f"{exc} — 例: 2024-10-01、2024-10、令和5年度、R4.2"
+            expected_date = f"{exc} — {ACCEPTED_FORMS}"
         assert page.evaluate(f"{js}.dateProblem({text!r})") == expected_date, text
     corpus = check([ROOT / "cases"])
     keys = list(corpus.taxonomy._by_key)

@@ -22,7 +22,7 @@
   const PLACEHOLDER = /[（(]ここに[^）)]*ください[）)]/;
   const URL_RULE = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
   const ID_RULE = /^[a-z0-9][a-z0-9-]*$/;
-  const DATE_HINT = "例: 2024-10-01、2024-10、令和5年度、R4.2";
+  const DATE_HINT = "使える形: 2024-10-01、2024年4月1日、2024-10、2024、2023年度、R4.2、R6年4月、令和5年度、令和元年5月1日";
 
   const textProblem = (value) => {
     if (CONTROL.test(value)) return "制御文字や書字方向を変える文字は使えません — その文字を取り除いてください";
@@ -73,7 +73,6 @@
 
   // dates.parse_date: 西暦, 年度 and 和暦, to the precision written; a period is refused with a hint.
   const ERAS = [["令和", "R", [2019, 5, 1]], ["平成", "H", [1989, 1, 8]], ["昭和", "S", [1926, 12, 25]]];
-  const ACCEPTED = "使える形: 2024-10-01、2024年4月1日、2024-10、2024、2023年度、R4.2、R6年4月、令和5年度、令和元年5月1日";
   const ISO = /^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$/;
   const FY = /^(?:FY(\d{4})|(\d{4})年度)$/;
   const ERA_DATE = /^(令和|平成|昭和|[RHS])(元|\d{1,2})(?:[./](\d{1,2})(?:[./](\d{1,2}))?)?(年度)?$/;
@@ -125,11 +124,11 @@
       try {
         parts.forEach(parseText);
       } catch {
-        throw new Error(`「${value}」は日付として読めません（${ACCEPTED}）`);
+        throw new Error(`「${value}」は日付として読めません`);
       }
       throw new Error(`「${value}」は期間です。日付は 1 つだけ書けます（始まりの「${parts[0]}」を書き、期間は出来事の文に書いてください）`);
     }
-    throw new Error(`「${value}」は日付として読めません（${ACCEPTED}）`);
+    throw new Error(`「${value}」は日付として読めません`);
   };
   const dateProblem = (value) => {
     try {

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from casebook.dates import ACCEPTED_FORMS
 from casebook.diagnostics import Diagnostic
 from casebook.load import Document, dotted
 from casebook.models import (
@@ -36,7 +37,7 @@ _FIXED["model_attributes_type"] = _FIXED["dict_type"] = _FIXED["model_type"]
 
 
 _CUSTOM_HINTS = {
-    "date": "例: 2024-10-01、2024-10、令和5年度、R4.2",
+    "date": ACCEPTED_FORMS,
     "code": '総務省の全国地方公共団体コード（6 桁）を引用符つきで書いてください（例: "085421"）',
     "url": "https:// で始まる URL にしてください",
     "slug": "半角英小文字・数字・ハイフンだけで書いてください（例: dx-advisor）",
