@@ -52,13 +52,13 @@ def test_failed_build_leaves_the_previous_site(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     site = project / "site"
     before = (site / "cases" / "goka" / "index.html").read_text(encoding="utf-8")
-    (site / "marker.txt").write_text("前のサイト", encoding="utf-8")
+    listing = (site / SITE_MARKER).read_text(encoding="utf-8")  # the files the first build wrote
     goka = project / "cases" / "municipal" / "goka.yaml"
     goka.write_text(goka.read_text(encoding="utf-8").replace('code: "085421"', 'code: "085420"'), encoding="utf-8")
     broken = casebook("build", cwd=project)
     assert broken.returncode == 1
     assert "検査数字" in broken.stdout and "そのまま" in broken.stderr
-    assert (site / "marker.txt").read_text(encoding="utf-8") == "前のサイト"
+    assert (site / SITE_MARKER).read_text(encoding="utf-8") == listing
     assert (site / "cases" / "goka" / "index.html").read_text(encoding="utf-8") == before
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
 
@@ -82,10 +82,13 @@ def test_a_successful_build_replaces_the_site_with_a_subpath(tmp_path: Path) -> 
     packaged = casebook("package", cwd=project)  # an administrator is told, not stopped
     assert packaged.returncode == 0 and "公開先の URL を指定せずに作ったサイトです" in packaged.stderr
     assert "変わっています" not in packaged.stderr
-    (project / "site" / "stale.html").write_text("old", encoding="utf-8")
+    # A page the last build wrote and this one does not (its record removed) goes with the old site.
+    gone = next((project / "cases" / "municipal").glob("*.yaml"))
+    gone.unlink()
+    assert (project / "site" / "cases" / gone.stem / "index.html").is_file()
     result = casebook("build", "--site-url", "https://intra.example.lg.jp/kb/", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert not (project / "site" / "stale.html").exists()
+    assert not (project / "site" / "cases" / gone.stem).exists()
     assert "https://intra.example.lg.jp/kb/" in (project / "site" / "sitemap.xml").read_text(encoding="utf-8")
     assert (project / "site" / "pagefind" / "pagefind.js").is_file()
     assert (project / "site" / "data" / "cases.csv").is_file()
@@ -98,6 +101,21 @@ def test_a_successful_build_replaces_the_site_with_a_subpath(tmp_path: Path) -> 
     assert packaged.returncode == 0
     assert "公開先の URL" not in packaged.stderr
     assert f"1 個のファイルが変わっています（{record.relative_to(project).as_posix()}）" in packaged.stderr
+
+
+def test_a_file_put_into_the_built_site_is_not_lost_by_the_next_build(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p", cases=SAMPLE_CASES)
+    assert casebook("build", cwd=project).returncode == 0
+    added = project / "site" / "assets" / "添付 資料.pdf"  # an administrator's attachment, a name with a space
+    added.write_bytes(b"%PDF-1.4")
+    before = sorted(p.relative_to(project).as_posix() for p in (project / "site").rglob("*"))
+    refused = casebook("build", cwd=project)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "「site/assets/添付 資料.pdf」は、前のビルドのあとにサイトへ置かれたファイルです" in refused.stderr
+    assert "docs/ に置き" in refused.stderr
+    assert sorted(p.relative_to(project).as_posix() for p in (project / "site").rglob("*")) == before
+    added.unlink()
+    assert casebook("build", cwd=project).returncode == 0  # the site's own files only: replaced as before
 
 
 def test_package_holds_site_configs_and_checksums(built_site: Path, tmp_path: Path) -> None:

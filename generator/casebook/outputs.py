@@ -51,7 +51,7 @@ def _own_names(command: str) -> frozenset[str]:
 def _foreign_entry(folder: Path, names: frozenset[str]) -> Path | None:
     """The first entry below `folder` that casebook did not write (it stops there: `~` is cheap to refuse)."""
     if (folder / SITE_MARKER).is_file():
-        return None
+        return _added_to_site(folder)
     for entry in sorted(folder.iterdir()):
         if entry.is_symlink():
             return entry
@@ -93,6 +93,12 @@ def check_output(folder: Path, command: str, project: Path, records: Iterable[Pa
     if target.exists() and not target.is_dir():
         raise OutputRefused(f"{given}: フォルダではなくファイルです。上書きしませんでした — {remedy}")
     if target.is_dir() and (foreign := _foreign_entry(target, _own_names(command))) is not None:
+        if (target / SITE_MARKER).is_file():
+            raise OutputRefused(
+                f"{given}: 「{_shown(foreign)}」は、前のビルドのあとにサイトへ置かれたファイルです。置き換えると消えるので"
+                "何もしませんでした — サイトに入れるものは docs/ に置き（ビルドがサイトへ写します）、要らなければ消してから"
+                "もう一度実行してください"
+            )
         raise OutputRefused(
             f"{given}: casebook が作ったものではない「{_shown(foreign)}」があります。消さないよう何もしませんでした"
             f" — 空のフォルダか{remedy}"
@@ -120,9 +126,33 @@ def stale_scratch(folder: Path, pattern: re.Pattern[str]) -> list[Path]:
     return sorted(found)
 
 
-def mark_site(site: Path) -> None:
-    """Leave the marker that lets the next build replace this folder."""
-    (site / SITE_MARKER).write_text(SITE_MARKER_TEXT, encoding="utf-8")
+def mark_site(site: Path, listed: bool = False) -> None:
+    """Leave the marker that lets the next build replace this folder; `listed`: with every file it holds.
+
+    `casebook build` lists them, so that a file someone adds to the built site later (an attachment, a
+    server setting) is seen as theirs and the next build refuses to replace the folder instead of losing it.
+    """
+    files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) if listed else []
+    listing = f"\n{FILES_HEADER}\n" + "".join(f"{f}\n" for f in files if f != SITE_MARKER) if listed else ""
+    (site / SITE_MARKER).write_text(SITE_MARKER_TEXT + listing, encoding="utf-8")
+
+
+FILES_HEADER = (
+    "# このサイトのファイル（casebook build が書いたもの。これ以外のファイルがあれば、次のビルドは置き換えません）"
+)
+
+
+def _added_to_site(site: Path) -> Path | None:
+    """A file of a built site that its build did not write (None when the marker lists no files)."""
+    text = (site / SITE_MARKER).read_text(encoding="utf-8", errors="replace")
+    if FILES_HEADER not in text:
+        return None  # a site made by `mkdocs build`: the plugin's marker, without the list
+    written = set(text.split(FILES_HEADER, 1)[1].splitlines())
+    for path in sorted(site.rglob("*")):
+        relative = path.relative_to(site).as_posix()
+        if path.is_symlink() or (path.is_file() and relative != SITE_MARKER and relative not in written):
+            return path
+    return None
 
 
 @contextlib.contextmanager

@@ -126,7 +126,7 @@ def build_site(project: Path, out: Path, site_url: str | None = None, engine: st
                 code, log = _run([sys.executable, "-c", child, "build", "--strict", "-d", str(staging)], project, env)
             if code != 0 or not (staging / "index.html").is_file():
                 return BuildResult(False, out, log)
-            mark_site(staging)
+            mark_site(staging, listed=True)
             check_output(out, "build", project)  # still casebook's after the minutes the build took
             _swap(staging, out)
     finally:
