@@ -341,8 +341,8 @@ def test_case_pages_have_labelled_legible_edit_and_propose_buttons(browser: Any,
     propose = tab.locator("a.cb-action", has_text="事例を提案する")
     assert _contrast(tab, "a.cb-action:not([rel])") >= 4.5
     propose.click()
-    assert tab.url == base + "propose/"
-    assert tab.get_by_role("heading", name="事例を提案する", level=1).is_visible()
+    tab.wait_for_url(base + "propose/")  # the heading is awaited, not looked for the moment the address changes
+    tab.get_by_role("heading", name="事例を提案する", level=1).wait_for(state="visible")
     tab.close()
 
 
