@@ -244,26 +244,6 @@ def test_the_draft_survives_a_reload_and_can_be_cleared(page: Any) -> None:
     assert page.get_by_label("団体名（必須）").input_value() == ""
 
 
-def test_what_is_typed_while_the_form_loads_is_not_replaced_by_the_draft(page: Any) -> None:
-    fill_a_town_case(page)
-    ready(page)  # a draft with 団体名 五霞町 is saved
-    held: list[Any] = []
-    page.route("**/propose/form.json", lambda route: held.append(route))  # a slow link: the vocabulary is late
-    page.reload(wait_until="domcontentloaded")
-    page.wait_for_function("() => document.getElementById('cb-p-name') !== null")
-    page.get_by_label("団体名（必須）").fill("境町")
-    for _ in range(100):  # the request is being held (Playwright hands it over while the page waits)
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert held, "form.json was not requested"
-    for route in held:
-        route.continue_()
-    page.wait_for_function(READY)
-    assert page.get_by_label("団体名（必須）").input_value() == "境町"  # not the draft's 五霞町
-    assert page.get_by_label("タイトル（必須）").input_value() != ""  # the rest of the draft is back
-
-
 def test_the_github_button_opens_the_new_file_editor_with_the_record(page: Any) -> None:
     fill_a_town_case(page)
     ready(page)

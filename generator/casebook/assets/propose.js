@@ -532,7 +532,7 @@
       if (!draft) return;
       for (const [name, v] of Object.entries(draft.fields || {})) {
         if (name === "source_kind") form.querySelector(`input[name="source_kind"][value="${v === "known" ? "known" : "own"}"]`).checked = true;
-        else if ($(name) && !$(name).value) $(name).value = v; // typed while the form was loading: kept
+        else if ($(name)) $(name).value = v;
       }
       kindChosen = Boolean(draft.kindChosen);
       for (const [name, values] of Object.entries(draft.picks || {})) {
