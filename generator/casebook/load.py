@@ -263,35 +263,33 @@ def _mapping(node: MappingNode, loc: Path_, walk: _Walk) -> dict[str, Any]:
         key = walk.report(key_node, (*loc, key_node.value), key_node.value)
         if key is None:
             continue
-        if key in result:  # the first value stays; the file's other problems are still looked for
-            first = doc.key_positions[(*loc, key)]
-            doc.problems.append(
-                Diagnostic(
-                    doc.path,
-                    kline,
-                    kcol,
-                    dotted((*loc, key)),
-                    f"項目「{key}」が 2 回書かれています（最初は {first[0]} 行目）",
-                    "どちらか一方を消してください",
-                )
-            )
-            continue
-        problem = _key_problem(key, loc)
+        problem = _key_problem(key, loc, doc.key_positions.get((*loc, key)) if key in result else None)
         if problem is not None:
-            # A key indented with full-width spaces is left out and the rest is still checked; `<<` is refused.
-            (doc.problems if key.startswith("\u3000") else problems).append(Diagnostic(doc.path, kline, kcol, *problem))
+            name, message, hint, usable = problem  # usable: the rest of the file is still read and checked
+            (doc.problems if usable else problems).append(Diagnostic(doc.path, kline, kcol, name, message, hint))
             continue
         doc.key_positions[(*loc, key)] = (kline, kcol)
         result[key] = _to_data(value_node, (*loc, key), walk)
     return result
 
 
-def _key_problem(key: str, loc: Path_) -> tuple[str, str, str] | None:
-    """(field, message, hint) when a mapping key cannot be used."""
+def _key_problem(key: str, loc: Path_, first: tuple[int, int] | None) -> tuple[str, str, str, bool] | None:
+    """(field, message, hint, usable) when a mapping key cannot be used; `first`: where it was written before.
+
+    Usable problems leave the key out (a key written twice keeps its first value), so the file's other
+    problems are found in the same run; a merge key refuses the file.
+    """
+    if first is not None:
+        return (
+            dotted((*loc, key)),
+            f"項目「{key}」が 2 回書かれています（最初は {first[0]} 行目）",
+            "どちらか一方を消してください",
+            True,
+        )
     if key.startswith("\u3000"):
-        return "", "全角スペースで字下げしています", "半角スペースにしてください"
+        return "", "全角スペースで字下げしています", "半角スペースにしてください", True
     if key == "<<":
-        return dotted(loc), "マージキー「<<」は使えません", "項目をそのまま書いてください"
+        return dotted(loc), "マージキー「<<」は使えません", "項目をそのまま書いてください", False
     return None
 
 

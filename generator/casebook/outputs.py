@@ -132,9 +132,13 @@ def mark_site(site: Path, listed: bool = False) -> None:
     `casebook build` lists them, so that a file someone adds to the built site later (an attachment, a
     server setting) is seen as theirs and the next build refuses to replace the folder instead of losing it.
     """
-    files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) if listed else []
-    listing = f"\n{FILES_HEADER}\n" + "".join(f"{f}\n" for f in files if f != SITE_MARKER) if listed else ""
-    (site / SITE_MARKER).write_text(SITE_MARKER_TEXT + listing, encoding="utf-8")
+    text = SITE_MARKER_TEXT
+    if listed:
+        files = sorted(
+            p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and p != site / SITE_MARKER
+        )
+        text += f"\n{FILES_HEADER}\n" + "".join(f"{f}\n" for f in files)
+    (site / SITE_MARKER).write_text(text, encoding="utf-8")
 
 
 FILES_HEADER = (

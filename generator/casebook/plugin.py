@@ -298,7 +298,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         assert app is not None  # LiveReloadServer sets its app when it is made
         server.set_app(gate(app, lambda: self._error_page, ("/livereload/",)))
         self._gated = True
-        watch_natively(server)
         server.watch(str(self._cases))
         server.watch(str(PACKAGE / "templates"))
         server.watch(str(PACKAGE / "assets"))
@@ -308,6 +307,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 shutil.rmtree(stale, ignore_errors=True)
             self._trigger = Path(tempfile.mkdtemp(prefix=f"casebook-serve-{os.getpid()}-"))
         server.watch(str(self._trigger))
+        watch_natively(server)  # last: every watched folder's filesystem decides, and all move together
         return server
 
     def on_shutdown(self) -> None:

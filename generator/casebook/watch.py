@@ -1,7 +1,7 @@
 """`mkdocs serve` hears a save from the operating system, not by looking at every file twice a second.
 
 Engine-agnostic in what it needs: a server with MkDocs' LiveReloadServer shape (`observer`, `watch()`,
-`_watched_paths`, `_watch_refs`); only the adapter (plugin.py) hands it one.
+`_watched_paths`, `_watch_refs`); only the adapter (plugin.py) hands it one, once every watch is set.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ def watch_natively(server: Any) -> None:
     polling = server.observer
     if Observer is PollingObserver or polling.is_alive() or os.environ.get("CASEBOOK_WATCH") == "poll":
         return
-    if not all(hears_changes(Path(path)) for path in server._watched_paths):
+    mounts = _mountinfo()
+    if not all(hears_changes(Path(path), mounts) for path in server._watched_paths):
         return  # e.g. WSL's /mnt/c or a network share: its changes never reach inotify, polling sees them
     watched, refs = dict(server._watched_paths), dict(server._watch_refs)  # path → watch() calls, watch
     native = Observer()
@@ -69,15 +70,18 @@ LOCAL_FILESYSTEMS = frozenset({"ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", 
 FUSE or the shares of Docker Desktop: a save from the other side of those is never reported."""
 
 
-def hears_changes(path: Path, mountinfo: str | None = None) -> bool:
-    """Whether the operating system reports changes under `path` (Linux: by its filesystem type)."""
+def _mountinfo() -> str:
+    """Linux's table of mounted filesystems ("" elsewhere, or when it cannot be read)."""
+    try:
+        return Path("/proc/self/mountinfo").read_text(encoding="utf-8") if sys.platform.startswith("linux") else ""
+    except OSError:
+        return ""
+
+
+def hears_changes(path: Path, mountinfo: str) -> bool:
+    """Whether the operating system reports changes under `path` (Linux: by its filesystem type in `mountinfo`)."""
     if not sys.platform.startswith("linux"):
         return True  # FSEvents (macOS) and ReadDirectoryChangesW (Windows) see their own disks' saves
-    if mountinfo is None:
-        try:
-            mountinfo = Path("/proc/self/mountinfo").read_text(encoding="utf-8")
-        except OSError:
-            return False
     target, best, kind = path.resolve().as_posix(), "", ""
     for line in mountinfo.splitlines():
         fields = line.split()
