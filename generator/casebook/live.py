@@ -294,6 +294,16 @@ class Catchup:
             self._worker = threading.Thread(target=self._run, daemon=True)
             self._worker.start()
 
+    def stop(self, timeout: float = 60) -> None:
+        """Drop what waits and let the running job finish: nothing is written after the server has gone.
+
+        MkDocs deletes its temporary site right after `on_shutdown`; a late write used to leave it behind.
+        """
+        with self._lock:
+            self._pending, worker = None, self._worker
+        if worker is not None:
+            worker.join(timeout)
+
     def _run(self) -> None:
         while True:
             with self._lock:

@@ -311,7 +311,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         return server
 
     def on_shutdown(self) -> None:
-        """Remove the folder `mkdocs serve` watched for rebuild requests."""
+        """Finish the running search index and exports, then remove the folder watched for rebuild requests."""
+        self._catchup.stop()
         if self._trigger is not None:
             shutil.rmtree(self._trigger, ignore_errors=True)
             self._trigger = None

@@ -257,6 +257,29 @@ def test_catchup_works_one_build_at_a_time_and_takes_only_the_newest_waiting(tmp
     assert done == [tmp_path / "first", tmp_path / "fourth"]
 
 
+def test_catchup_stop_waits_for_the_running_job_and_drops_the_waiting_one(tmp_path: Path) -> None:
+    import threading
+
+    from casebook.live import Catchup
+
+    started, release = threading.Event(), threading.Event()
+    done: list[Path] = []
+
+    def work(site: Path, update: object) -> None:
+        started.set()
+        release.wait(10)
+        done.append(site)
+
+    catchup = Catchup(work)  # type: ignore[arg-type]
+    catchup.submit(tmp_path / "running", None)
+    assert started.wait(10)
+    catchup.submit(tmp_path / "waiting", None)
+    threading.Timer(0.2, release.set).start()
+    catchup.stop()
+    assert done == [tmp_path / "running"]  # finished before stop returned; the waiting one never ran
+    assert not catchup.busy
+
+
 def test_each_save_renders_with_templates_compiled_once_and_sees_a_changed_template(
     project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
