@@ -245,6 +245,52 @@ def test_the_draft_survives_a_reload_and_can_be_cleared(page: Any) -> None:
     assert page.get_by_label("団体名（必須）").input_value() == ""
 
 
+def test_fields_not_reached_yet_are_not_marked_until_the_contributor_tries_to_send(page: Any) -> None:
+    # A fresh form: nothing is marked wrong, but the list below already says what is left, field by field.
+    marked = "[...document.querySelectorAll('#cb-propose [aria-invalid=true]')].map((e) => e.id)"
+    assert page.evaluate(marked) == []
+    assert page.locator("#cb-p-title-msg").inner_text() == ""
+    listed = page.locator("#cb-p-problems li").all_inner_texts()
+    assert "タイトル: 必須項目「タイトル」がありません — 入力してください" in listed
+    page.get_by_label("団体名（必須）").focus()
+    page.get_by_label("タイトル（必須）").focus()  # passing through a required field and leaving it empty
+    assert page.locator("#cb-p-name-msg").inner_text() == "必須項目「団体名」がありません — 入力してください"
+    assert page.locator("#cb-p-summary-msg").inner_text() == ""
+    page.get_by_label("時期（任意）").fill("来年の春")
+    assert any(
+        item.startswith("時期: 「来年の春」は日付として読めません")
+        for item in page.locator("#cb-p-problems li").all_inner_texts()
+    )
+    page.get_by_role("button", name="ファイルをダウンロード").click()  # now every problem is shown at its field
+    assert page.locator("#cb-p-summary-msg").inner_text() == "必須項目「概要」がありません — 入力してください"
+    assert "cb-p-summary" in page.evaluate(marked)
+
+
+def test_what_is_typed_while_the_form_loads_is_kept_over_a_saved_draft(browser: Any, base: str) -> None:
+    # A slow link: the contributor types the title before the vocabulary has arrived; the draft saved
+    # last time fills the other fields but must not replace what was just typed.
+    context = browser.new_context()
+    cut_off(context, base)
+    tab = context.new_page()
+    tab.goto(base + "propose/")
+    tab.wait_for_function(READY)
+    fill_a_town_case(tab)
+    ready(tab)
+    held: list[Any] = []
+    tab.route("**/propose/form.json", lambda route: held.append(route))
+    tab.reload(wait_until="domcontentloaded")
+    tab.get_by_label("タイトル（必須）").fill("職員の手で作る業務アプリ")
+    while not held:
+        tab.wait_for_timeout(20)
+    held[0].continue_()
+    ready(tab)
+    assert tab.get_by_label("タイトル（必須）").input_value() == "職員の手で作る業務アプリ"
+    assert tab.get_by_label("団体名（必須）").input_value() == "五霞町"  # from the draft
+    assert tab.locator("#cb-p-category option:checked").inner_text() == "実務に即した人材育成"
+    assert 'title: "職員の手で作る業務アプリ"' in tab.locator("#cb-p-yaml").inner_text()
+    context.close()
+
+
 def test_the_github_button_opens_the_new_file_editor_with_the_record(page: Any) -> None:
     fill_a_town_case(page)
     ready(page)

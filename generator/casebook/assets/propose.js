@@ -282,7 +282,7 @@
   const INTERVIEW = ["effect", "difficulty", "hr_coordination", "future"];
   const DRAFT = `casebook:propose:${location.pathname}`;
 
-  const start = (data) => {
+  const start = (data, typedEarly) => {
     const vocabularies = { keywords: new Vocabulary(data.keywords), challenges: new Vocabulary(data.challenges) };
     const picked = { keywords: [], challenges: [] };
     const taken = new Set(data.taken);
@@ -293,7 +293,11 @@
     const pickers = {};
     for (const element of root.querySelectorAll("[data-picker]")) {
       const name = element.dataset.picker;
-      pickers[name] = makePicker(element, vocabularies[name], picked[name], () => refresh());
+      // Choosing, removing or entering an unknown term is being in the field (its input events stay inside).
+      pickers[name] = makePicker(element, vocabularies[name], picked[name], () => {
+        touched.add(name);
+        refresh();
+      });
     }
 
     // Each field's problem in check's words (`message — hint`), or null.
@@ -398,13 +402,27 @@
       return full.length <= data.safeUrlLength ? { url: full, whole: true } : { url: bare, whole: false };
     };
 
+    // A field shows its problem once the contributor has been in it (typed, or left it empty) or has
+    // pressed a send button; until then the list below counts it without marking fields not reached yet.
+    const touched = new Set(typedEarly);
+    let tried = false;
+    const fieldOf = (element) => element.closest("[data-field]")?.dataset.field;
+    // The field's label as the contributor sees it, without （必須）: names the field in the list.
+    const labelOf = (name) => {
+      const label = root.querySelector(`[data-field="${name}"] label, [data-field="${name}"] legend`);
+      return label ? label.textContent.replace(/（(必須|任意)）/g, "").trim() : name;
+    };
+
     let current = { yaml: "", problems: {} };
     const refresh = () => {
       const c = code();
       $("prefecture").textContent = c && !codeProblem(c) ? prefectureOf(c) : "（団体コードから自動で入ります）";
       for (const box of root.querySelectorAll("[data-source]")) box.hidden = box.dataset.source !== sourceKind();
       const found = problems();
-      for (const element of root.querySelectorAll("[data-field]")) show(element.dataset.field, found[element.dataset.field]);
+      for (const element of root.querySelectorAll("[data-field]")) {
+        const name = element.dataset.field;
+        show(name, tried || touched.has(name) ? found[name] : null);
+      }
       const summary = $("summary-msg");
       if (!found.summary && value("summary")) summary.textContent = `${chars(value("summary"))} / ${data.summaryMax} 字`;
       const yaml = yamlOf(record());
@@ -420,7 +438,7 @@
         const item = document.createElement("li");
         const link = document.createElement("a");
         link.href = `#cb-p-${name}`;
-        link.textContent = message;
+        link.textContent = `${labelOf(name)}: ${message}`;
         item.append(link);
         return item;
       }));
@@ -439,20 +457,33 @@
     };
 
     // The kind follows the code until the contributor chooses one.
-    let kindChosen = false;
+    let kindChosen = typedEarly.has("kind");
     $("kind").addEventListener("change", () => { kindChosen = true; });
-    $("code").addEventListener("input", () => {
+    const followCode = () => {
       const c = code();
       if (!kindChosen && /^[0-9]{6}$/.test(c) && !codeProblem(c)) $("kind").value = defaultKind(c);
+    };
+    $("code").addEventListener("input", followCode);
+    const visited = (event) => {
+      const name = fieldOf(event.target);
+      if (name) touched.add(name);
+      refresh();
+    };
+    form.addEventListener("input", visited);
+    form.addEventListener("change", visited);
+    // Leaving a required field empty is a mistake worth showing then, not only once something is typed.
+    form.addEventListener("focusout", (event) => {
+      const name = fieldOf(event.target);
+      if (name && !touched.has(name) && event.target.getAttribute("aria-required") === "true") visited(event);
     });
-    form.addEventListener("input", refresh);
-    form.addEventListener("change", refresh);
     form.addEventListener("submit", (event) => event.preventDefault());
 
     // --- sending ---
     const note = (text) => { $("note").textContent = text; };
     const blocked = () => {
       if (!Object.keys(current.problems).length && identOf()) return false;
+      tried = true;
+      refresh();
       note("まだ直すところがあります。上の一覧から、それぞれの欄に移れます。");
       const first = $("problems").querySelector("a");
       if (first) document.querySelector(first.getAttribute("href"))?.focus();
@@ -532,9 +563,10 @@
       if (!draft) return;
       for (const [name, v] of Object.entries(draft.fields || {})) {
         if (name === "source_kind") form.querySelector(`input[name="source_kind"][value="${v === "known" ? "known" : "own"}"]`).checked = true;
-        else if ($(name)) $(name).value = v;
+        else if ($(name) && !touched.has(name)) $(name).value = v;
+        if (v && $(name)) touched.add(fieldOf($(name)));
       }
-      kindChosen = Boolean(draft.kindChosen);
+      kindChosen = Boolean(draft.kindChosen) || touched.has("kind");
       for (const [name, values] of Object.entries(draft.picks || {})) {
         if (pickers[name]) pickers[name].set(values);
       }
@@ -543,12 +575,15 @@
       localStorage.removeItem(DRAFT);
       form.reset();
       kindChosen = false;
+      touched.clear();
+      tried = false;
       Object.values(pickers).forEach((p) => p.set([]));
       note("下書きを消しました。");
       refresh();
     });
 
     restore();
+    followCode(); // a code typed while the form was loading sets the kind as typing it now would
     refresh();
   };
 
@@ -627,12 +662,26 @@
   // Exposed for the tests, which compare these rules with the Python ones.
   window.casebookPropose = { codeProblem, kindProblem, dateProblem, closeMatches };
 
+  // What is typed while the vocabulary loads (a slow link) is the contributor's: a saved draft must not
+  // overwrite it. The fields the browser itself fills back on a reload fire no event and take the draft.
+  const typedEarly = new Set();
+  const early = (event) => {
+    const name = event.target.closest("[data-field]")?.dataset.field;
+    if (name) typedEarly.add(name);
+  };
+  form.addEventListener("input", early);
+  form.addEventListener("change", early);
+
   fetch(new URL(root.dataset.form, location.href))
     .then((response) => {
       if (!response.ok) throw new Error(String(response.status));
       return response.json();
     })
-    .then(start)
+    .then((data) => {
+      form.removeEventListener("input", early);
+      form.removeEventListener("change", early);
+      start(data, typedEarly);
+    })
     .catch(() => {
       $("status").textContent = "フォームの準備に失敗しました。ページを読み込み直してください。";
     });
