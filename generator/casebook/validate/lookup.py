@@ -53,7 +53,7 @@ def unknown_keyword(tax: Taxonomy, text: str) -> tuple[str, str] | None:
     hint = (
         f"候補: {'、'.join(options)}"
         if options
-        else "cases/keywords.yaml に登録するか、登録済みのキーワードを使ってください"
+        else f"登録済みのキーワードを使うか、新しい語なら `casebook new --keyword --label {text}` で keywords.yaml に登録してください"
     )
     return f"未登録のキーワード「{text}」", hint
 
