@@ -9,7 +9,14 @@ import urllib.request
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from casebook.publish import BASE_PLACEHOLDER, CSP_PLACEHOLDER, HOSTING, NOT_SERVED, content_security_policy
+from casebook.publish import (
+    BASE_PLACEHOLDER,
+    CSP_PLACEHOLDER,
+    HOSTING,
+    NOT_SERVED,
+    _slashless_redirect,
+    content_security_policy,
+)
 
 PAGEFIND_EXTENSIONS = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
 SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "SAMEORIGIN"}
@@ -123,6 +130,26 @@ def test_htaccess_maps_the_search_files_and_sends_every_header(kb_package: Path)
         assert f'Header always set {name} "{value}"' in text, name
     # A relative ErrorDocument is shown as text; it must be the 404 page's path under the site's subpath.
     assert re.search(r"^ErrorDocument 404 /kb/404\.html$", text, re.M)
+
+
+# The directives `AllowOverride FileInfo` lets an .htaccess use (Apache 2.4 documentation, "Override" of each
+# directive: mod_mime, core, mod_rewrite, mod_headers). One of another class (DirectoryIndex is "Indexes")
+# makes Apache answer 500 for the whole site on a server that allows only FileInfo, as README.txt asks.
+FILEINFO_DIRECTIVES = {"AddType", "AddDefaultCharset", "ErrorDocument", "RewriteEngine", "RewriteRule", "Header"}
+
+
+def test_htaccess_uses_only_what_allowoverride_fileinfo_permits() -> None:
+    lines = (HOSTING / "htaccess").read_text(encoding="utf-8").splitlines()
+    used = {line.split()[0] for line in lines if line.strip() and not line.lstrip().startswith(("#", "<"))}
+    assert used <= FILEINFO_DIRECTIVES, used - FILEINFO_DIRECTIVES
+    assert "AllowOverride FileInfo" in (HOSTING / "README.txt").read_text(encoding="utf-8")
+
+
+def test_nginx_leads_the_address_without_its_last_slash_to_the_site(kb_nginx: str) -> None:
+    # People type or bookmark …/kb: nginx's own bare 404 would say the site is not there.
+    with urllib.request.urlopen(kb_nginx.rstrip("/"), timeout=10) as response:  # follows the redirect
+        assert (response.status, response.url) == (200, kb_nginx)
+    assert _slashless_redirect("/") == ""  # a site at the root has no such address (and `location =  {` is invalid)
 
 
 def test_policy_allows_only_the_sites_own_scripts(kb_package: Path) -> None:

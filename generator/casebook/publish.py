@@ -46,6 +46,8 @@ CSP_PLACEHOLDER = "@CASEBOOK_CSP@"
 """Where the hosting samples take the Content-Security-Policy computed from the packaged site."""
 BASE_PLACEHOLDER = "@CASEBOOK_BASE@"
 """Where they take the path the site was built for (`/kb/` from `--site-url`, else `/`)."""
+SLASHLESS_PLACEHOLDER = "@CASEBOOK_SLASHLESS@"
+"""Where nginx's sample takes the redirect of that path without its last `/` (none for a site at `/`)."""
 
 
 _URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f\"'<>\\`{}|^]")
@@ -342,7 +344,12 @@ def _sitemap_addresses(site: Path) -> list[str]:
 def _stage(site: Path, root: Path) -> Path:
     """The package's folder: the site (without the build's marker), the hosting files, SHA256SUMS."""
     shutil.copytree(site, root, ignore=shutil.ignore_patterns(SITE_MARKER))
-    values = {CSP_PLACEHOLDER: content_security_policy(root), BASE_PLACEHOLDER: site_path(root)}
+    base = site_path(root)
+    values = {
+        SLASHLESS_PLACEHOLDER: _slashless_redirect(base),
+        CSP_PLACEHOLDER: content_security_policy(root),
+        BASE_PLACEHOLDER: base,
+    }
     for source, target in HOSTING_FILES.items():
         data = (HOSTING / source).read_bytes()
         for placeholder, value in values.items():
@@ -350,6 +357,16 @@ def _stage(site: Path, root: Path) -> Path:
         (root / target).write_bytes(data)
     (root / "SHA256SUMS").write_text(checksums(root), encoding="utf-8")
     return root
+
+
+def _slashless_redirect(base: str) -> str:
+    """nginx: the site's address typed without its last `/` (…/kb) leads to the site, not to nginx's bare 404."""
+    if base == "/":
+        return ""
+    return (
+        "# 最後の / を省いたアドレス（例: …/kb）で来た人を、サイトの入口へ案内します。\n"
+        f"location = {base.rstrip('/')} {{\n    return 301 {base};\n}}\n\n"
+    )
 
 
 def site_path(site: Path) -> str:
