@@ -9,7 +9,7 @@ import urllib.request
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from casebook.publish import (
+from casebook.archive import (
     BASE_PLACEHOLDER,
     CSP_PLACEHOLDER,
     HOSTING,

@@ -117,7 +117,7 @@ def test_a_file_put_into_the_built_site_is_not_lost_by_the_next_build(tmp_path: 
 
 
 def test_package_holds_site_configs_and_checksums(built_site: Path, tmp_path: Path) -> None:
-    from casebook.publish import package
+    from casebook.archive import package
 
     zip_path, tar_path = package(built_site, tmp_path / "dist")
     with zipfile.ZipFile(zip_path) as archive:

@@ -311,7 +311,7 @@ def _build(out: Path, site_url: str | None, engine: str = "mkdocs") -> int:
 
 def _package(site: Path, out: Path) -> int:
     from casebook.outputs import OutputRefused
-    from casebook.publish import package, package_warnings
+    from casebook.archive import package, package_warnings
 
     try:
         files = package(site, out, project=Path.cwd())
