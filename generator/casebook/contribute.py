@@ -15,7 +15,14 @@ from pathlib import Path
 from casebook.dates import ACCEPTED_FORMS, parse_date
 from casebook.index import build_index
 from casebook.models import PLACEHOLDER, Case
-from casebook.municipality import OrgKind, code_problem, completed_code, default_kind, kind_problem
+from casebook.municipality import (
+    OrgKind,
+    code_problem,
+    completed_code,
+    default_kind,
+    kind_problem,
+    name_kind_problem,
+)
 from casebook.scaffold import (
     CaseDraft,
     KeywordDraft,
@@ -77,7 +84,7 @@ def new_case(args: argparse.Namespace) -> int:
         return _taken(args.id)
     org = _required(args.org, "団体名（都道府県名を除く。例: 五霞町）", "団体名")
     code = _ask_code(args.code)
-    kind = _ask_kind(args.kind, code)
+    kind = _ask_kind(args.kind, code, org)
     title = _required(args.title, "事例のタイトル", "タイトル")
     category = _ask_category(args.category, tax)
     keywords = _keywords(args.keywords, corpus)
@@ -131,18 +138,19 @@ def _ask_code(given: str | None) -> str:
     return code
 
 
-def _ask_kind(given: str | None, code: str) -> OrgKind:
-    """A 団体区分 that fits the code; a misfit is explained in plain words and asked again."""
+def _ask_kind(given: str | None, code: str, name: str) -> OrgKind:
+    """A 団体区分 that fits the code and the name; a misfit is explained in plain words and asked again."""
     kinds = [k.value for k in OrgKind]
-    text = given or _ask(f"団体区分（{'/'.join(kinds)}）", default_kind(code).value)
+    likely = default_kind(code, name).value
+    text = given or _ask(f"団体区分（{'/'.join(kinds)}）", likely)
     while True:
         if text not in kinds:
             print(f"  「{text}」は団体区分にありません。次から選んでください: {'/'.join(kinds)}", file=sys.stderr)
-        elif (problem := kind_problem(code, OrgKind(text))) is not None:
+        elif (problem := kind_problem(code, OrgKind(text)) or name_kind_problem(name, OrgKind(text))) is not None:
             print(f"  {problem}", file=sys.stderr)
         else:
             return OrgKind(text)
-        text = _ask("団体区分をもう一度", default_kind(code).value)
+        text = _ask("団体区分をもう一度", likely)
 
 
 def _ask_category(given: str | None, tax: Taxonomy) -> str:

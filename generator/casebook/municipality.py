@@ -236,14 +236,38 @@ def kind_problem(code: str, kind: OrgKind) -> str | None:
     )
 
 
-def default_kind(code: str) -> OrgKind:
-    """The 団体区分 a valid code most likely has (a city may be 中核市 or 施行時特例市: ask when it matters)."""
+NAME_ENDINGS = {"市": OrgKind.CITY, "町": OrgKind.TOWN, "村": OrgKind.VILLAGE, "区": OrgKind.SPECIAL_WARD}
+"""The last character of a municipality's official name and the 団体区分 it names (every 市 kind ends in 市)."""
+CITY_KINDS = (OrgKind.DESIGNATED_CITY, OrgKind.CORE_CITY, OrgKind.SPECIAL_CASE_CITY, OrgKind.CITY)
+
+
+def name_kind_problem(name: str, kind: OrgKind) -> str | None:
+    """Why a municipality's name cannot be of this 団体区分 (川場村 is no 町), or None.
+
+    Codes cannot tell a 町 from a 村 (both 300 and above), so the name's last character decides.
+    Prefectures are checked by their name alone; a name without a known ending is left to the reviewer.
+    """
+    named = NAME_ENDINGS.get(name[-1:])
+    if kind is OrgKind.PREFECTURE or named is None:
+        return None
+    if named is kind or (named is OrgKind.CITY and kind in CITY_KINDS):
+        return None
+    return f"団体名「{name}」は「{name[-1]}」で終わるので、団体区分「{kind.value}」とは合いません"
+
+
+def default_kind(code: str, name: str = "") -> OrgKind:
+    """The 団体区分 a valid code most likely has (a city may be 中核市 or 施行時特例市: ask when it matters).
+
+    Among 町 and 村, which share the code range, the name's last character decides (川場村 → 村).
+    """
     part = int(code[2:5])
     if part == 0:
         return OrgKind.PREFECTURE
     if part < 200:
         return OrgKind.DESIGNATED_CITY
-    return OrgKind.CITY if part < 300 else OrgKind.TOWN
+    if part < 300:
+        return OrgKind.CITY
+    return OrgKind.VILLAGE if name.endswith("村") else OrgKind.TOWN
 
 
 def code_kind_words(code: str) -> str:

@@ -19,7 +19,7 @@ import yaml
 
 from browser.test_quality import dark_violations, serious_violations
 from casebook.dates import ACCEPTED_FORMS, parse_date
-from casebook.municipality import OrgKind, check_digit, code_problem, kind_problem
+from casebook.municipality import OrgKind, check_digit, code_problem, kind_problem, name_kind_problem
 from casebook.taxonomy import normalize_key
 from casebook.validate import check
 from casebook.validate.lookup import unknown_keyword
@@ -192,6 +192,15 @@ def test_the_forms_rules_are_checks_own(page: Any, tmp_path: Path) -> None:
     ]:
         expected = kind_problem(code, OrgKind(kind))
         assert page.evaluate(f"{js}.kindProblem({code!r}, {kind!r})") == expected, (code, kind)
+    for name in ["川場村", "五霞町", "つくば市", "千代田区", "東京都", "五霞", "𠮷野町"]:
+        for kind in OrgKind:
+            expected = name_kind_problem(name, kind)
+            assert page.evaluate(f"{js}.nameKindProblem({name!r}, {kind.value!r})") == expected, (name, kind)
+    # A village: 町 and 村 share the code range, so the kind follows the name as it is typed.
+    page.get_by_label("団体コード（必須）").fill("104485")
+    page.get_by_label("団体名（必須）").fill("川場村")
+    assert page.get_by_label("団体区分（必須）").input_value() == "村"
+    page.get_by_label("団体名（必須）").fill("")
     # A municipality's name carries no prefecture (check says so; the form must not say "passes").
     page.get_by_label("団体コード（必須）").fill("085421")
     page.get_by_label("団体名（必須）").fill("茨城県五霞町")

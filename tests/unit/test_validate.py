@@ -41,6 +41,10 @@ def test_every_broken_file_is_reported(broken_output: list[str]) -> None:
         ("unknown-keyword.yaml:13:24: keywords[1]:", "候補: OJT(職場内訓練)"),
         ("bad-code.yaml:7:9: organization.code:", "検査数字"),
         ("prefecture-mismatch.yaml:6:15:", "茨城県"),
+        (
+            "village-as-town.yaml:8:9: organization.kind:",
+            "団体名「川場村」は「村」で終わるので、団体区分「町」とは合いません",
+        ),
         ("javascript-url.yaml:22:10: links[0].url:", "http"),
         ("long-summary.yaml:14:10: summary:", "301 字"),
         ("impossible-date.yaml:18:11: timeline[0].date:", "2月30日"),

@@ -64,11 +64,20 @@
   };
   const kindProblem = (code, kind) => kindFits(code, kind) ? null :
     `団体コード「${code}」は${codeKindWords(code)}のコードなので、団体区分「${kind}」とは合いません（コードの 3〜5 桁目「${code.slice(2, 5)}」で決まります）`;
-  const defaultKind = (code) => {
+  // municipality.default_kind: 町 and 村 share the code range, the name's last character decides.
+  const defaultKind = (code, name) => {
     const part = Number(code.slice(2, 5));
     if (part === 0) return "都道府県";
     if (part < 200) return "政令指定都市";
-    return part < 300 ? "一般市" : "町";
+    if (part < 300) return "一般市";
+    return name.endsWith("村") ? "村" : "町";
+  };
+  // municipality.name_kind_problem: 川場村 is no 町 (every kind of 市 ends in 市).
+  const NAME_ENDINGS = { 市: ["政令指定都市", "中核市", "施行時特例市", "一般市"], 町: ["町"], 村: ["村"], 区: ["特別区"] };
+  const nameKindProblem = (name, kind) => {
+    const fits = NAME_ENDINGS[[...name].slice(-1)[0]];
+    if (kind === "都道府県" || !fits || fits.includes(kind)) return null;
+    return `団体名「${name}」は「${[...name].slice(-1)[0]}」で終わるので、団体区分「${kind}」とは合いません`;
   };
 
   // dates.parse_date: 西暦, 年度 and 和暦, to the precision written; a period is refused with a hint.
@@ -309,6 +318,9 @@
         const problem = codeProblem(code());
         if (problem) out.code = `${problem} — 総務省の全国地方公共団体コード表で確かめてください`;
         else if ((kindProblem(code(), $("kind").value))) out.kind = `${kindProblem(code(), $("kind").value)} — 団体区分か団体コードを確かめてください`;
+        else if (value("name") && nameKindProblem(value("name"), $("kind").value)) {
+          out.kind = `${nameKindProblem(value("name"), $("kind").value)} — 団体区分か団体名を確かめてください（町と村は団体コードでは区別できません）`;
+        }
         else if ($("kind").value === "都道府県" && value("name") && value("name") !== prefectureOf(code())) {
           out.name = `都道府県の団体名「${value("name")}」が都道府県「${prefectureOf(code())}」と違います — 都道府県の記録では name に都道府県名を書きます`;
         } else if ($("kind").value !== "都道府県" && value("name")) {
@@ -456,14 +468,15 @@
       box.textContent = message || "";
     };
 
-    // The kind follows the code until the contributor chooses one.
+    // The kind follows the code (and the name: 町 or 村) until the contributor chooses one.
     let kindChosen = typedEarly.has("kind");
     $("kind").addEventListener("change", () => { kindChosen = true; });
     const followCode = () => {
       const c = code();
-      if (!kindChosen && /^[0-9]{6}$/.test(c) && !codeProblem(c)) $("kind").value = defaultKind(c);
+      if (!kindChosen && /^[0-9]{6}$/.test(c) && !codeProblem(c)) $("kind").value = defaultKind(c, value("name"));
     };
     $("code").addEventListener("input", followCode);
+    $("name").addEventListener("input", followCode);
     const visited = (event) => {
       const name = fieldOf(event.target);
       if (name) touched.add(name);
@@ -660,7 +673,7 @@
   }
 
   // Exposed for the tests, which compare these rules with the Python ones.
-  window.casebookPropose = { codeProblem, kindProblem, dateProblem, closeMatches };
+  window.casebookPropose = { codeProblem, kindProblem, nameKindProblem, dateProblem, closeMatches };
 
   // What is typed while the vocabulary loads (a slow link) is the contributor's: a saved draft must not
   // overwrite it. The fields the browser itself fills back on a reload fire no event and take the draft.

@@ -14,7 +14,7 @@ from casebook.models import (
     Organization,
     Roadmap,
 )
-from casebook.municipality import PREFECTURES, OrgKind, kind_problem, prefecture_of_code
+from casebook.municipality import PREFECTURES, OrgKind, kind_problem, name_kind_problem, prefecture_of_code
 from casebook.taxonomy import closest, normalize_key
 from casebook.validate.addresses import page_name_problem
 from casebook.validate.corpus import Corpus, Loc, Reporter, RoadmapEntry
@@ -93,6 +93,12 @@ def _check_organization(org: Organization, at: Reporter) -> None:
     problem = kind_problem(org.code, org.kind)
     if problem:
         at(("organization", "kind"), problem, "団体区分か団体コードを確かめてください")
+    elif problem := name_kind_problem(org.name, org.kind):
+        at(
+            ("organization", "kind"),
+            problem,
+            "団体区分か団体名を確かめてください（町と村は団体コードでは区別できません）",
+        )
     if org.kind is OrgKind.PREFECTURE:
         if org.name != org.prefecture:
             at(
