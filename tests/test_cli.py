@@ -81,7 +81,7 @@ def test_check_a_file_from_inside_the_records_folder() -> None:
 @pytest.mark.parametrize(
     ("written", "expected"),
     [
-        ("人材育成を活性化する計画や制度の工夫", "表示名ではなく、cases/categories.yaml の slug"),
+        ("人材育成を活性化する計画や制度の工夫", "ではなく、その slug「plans-and-systems」を書いてください"),
         ("plans", "使えるもの: plans-and-systems、"),
     ],
 )

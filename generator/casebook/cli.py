@@ -310,8 +310,8 @@ def _build(out: Path, site_url: str | None, engine: str = "mkdocs") -> int:
 
 
 def _package(site: Path, out: Path) -> int:
-    from casebook.outputs import OutputRefused
     from casebook.archive import package, package_warnings
+    from casebook.outputs import OutputRefused
 
     try:
         files = package(site, out, project=Path.cwd())

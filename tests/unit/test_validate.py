@@ -109,3 +109,32 @@ def test_keyword_alias_collision_is_an_error(tmp_path: Path) -> None:
 def test_missing_root_is_reported(tmp_path: Path) -> None:
     corpus = check([tmp_path], cwd=tmp_path)
     assert "keywords.yaml" in corpus.errors[0].message
+
+
+def test_a_towns_usual_slips_get_the_exact_fix(tmp_path: Path) -> None:
+    # What a contributor copies from the site or the guidebook: labels for slugs, 読点 between keywords,
+    # units after numbers. Each message names the value to write, not only the rule.
+    root = _corpus_copy(tmp_path)
+    goka = root / "municipal" / "goka.yaml"
+    text = goka.read_text(encoding="utf-8")
+    for old, new in [
+        ("category: plans-and-systems", "category: 人材育成を活性化する計画や制度の工夫"),
+        (
+            "keywords: [定期アンケート, OJT(職場内訓練), グループウェア]",
+            "keywords: [定期アンケート、OJT(職場内訓練)、グループウェア]",
+        ),
+        ("challenges: [no-time-for-training,", "challenges: [研修の時間を確保しにくい,"),
+        ("    value: 8000", "    value: 約8,000人"),
+        ("    page: 4\n", "    page: 4ページ\n"),
+    ]:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    goka.write_text(text, encoding="utf-8")
+    hints = {d.field: d.hint for d in check([root], cwd=tmp_path).errors}
+    assert hints == {
+        "category": "表示名「人材育成を活性化する計画や制度の工夫」ではなく、その slug「plans-and-systems」を書いてください",
+        "keywords[0]": "読点「、」では区切れません。半角の「,」で [定期アンケート, OJT(職場内訓練), グループウェア] のように区切ってください",
+        "challenges[0]": "表示名「研修の時間を確保しにくい」ではなく、その slug「no-time-for-training」を書いてください",
+        "organization.population.value": "例: 8000（カンマや「人」は付けません。資料が「約」と書いていれば、value の次の行に approximate: true を添えます）",
+        "sources[0].page": "ページ番号だけを書きます（例: 12。「p.」や「ページ」は付けません）",
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -49,6 +50,13 @@ def unknown_keyword(tax: Taxonomy, text: str) -> tuple[str, str] | None:
     """(message, hint) when `text` is no registered keyword spelling; shared by records, roadmaps, frameworks."""
     if tax.keyword(text) is not None:
         return None
+    parts = [part.strip() for part in re.split(r"[、，,]", text) if part.strip()]
+    if len(parts) > 1 and all(tax.keyword(part) is not None for part in parts):
+        listed = ", ".join(parts)
+        return (
+            f"未登録のキーワード「{text}」",
+            f"読点「、」では区切れません。半角の「,」で [{listed}] のように区切ってください",
+        )
     options = tax.keyword_suggestions(text)
     hint = (
         f"候補: {'、'.join(options)}"

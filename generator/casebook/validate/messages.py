@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -16,7 +18,7 @@ from casebook.models import (
     SLUG_PATTERN,
     SUMMARY_MAX,
 )
-from casebook.taxonomy import closest
+from casebook.taxonomy import Taxonomy, closest, normalize_key
 
 _TYPE_WORDS = {"int": "整数", "float": "数値", "str": "文字列", "bool": "true / false"}
 
@@ -73,7 +75,13 @@ def _quoted(shown: str) -> str:
     return f"（「{shown[:40]}」）" if shown else ""
 
 
-_INTEGER = ("整数を書いてください", "例: 8000（カンマや「約」「人」は付けません）")
+_INTEGER = ("整数を書いてください", "例: 8000（カンマや単位は付けません）")
+_INTEGER_HINTS = {
+    "value": "例: 8000（カンマや「人」は付けません。資料が「約」と書いていれば、value の次の行に approximate: true を添えます）",
+    "page": "ページ番号だけを書きます（例: 12。「p.」や「ページ」は付けません）",
+    "page_end": "ページ番号だけを書きます（例: 13。「p.」や「ページ」は付けません）",
+}
+"""The integer fields a contributor most often writes with words around the number, and what to write."""
 _NUMBER = ("数値を書いてください", "例: 27 や 0.5（単位は unit に書きます）")
 _BOOLEAN = ("true か false を書いてください", "例: approximate: true")
 _WRONG_TYPE = {
@@ -103,7 +111,7 @@ def _explain(err: ErrorDetails, fields: list[str]) -> tuple[str, str]:
         return _unknown_key(name, fields)
     if kind in _WRONG_TYPE:
         what, hint = _WRONG_TYPE[kind]
-        return f"{what}{_quoted(shown)}", hint
+        return f"{what}{_quoted(shown)}", _INTEGER_HINTS.get(name, hint) if what == _INTEGER[0] else hint
     if kind in ("literal_error", "enum"):
         return _explain_choice(name, shown, str(ctx.get("expected", "")))
     if kind in ("string_too_long", "too_long"):  # too_long: the limit of Text-based types (after cleaning)
@@ -128,6 +136,27 @@ def _explain(err: ErrorDetails, fields: list[str]) -> tuple[str, str]:
         "この項目には書けない値です",
         "書ける値はエディタの入力補完（JSON Schema）か CONTRIBUTING.md で確かめてください",
     )
+
+
+_LABEL_AS_SLUG = re.compile(r"「(?P<value>.+)」は ID に使えません")
+"""The message of models.fields._slug, which quotes the value written."""
+
+
+def slugs_for_labels(diagnostics: Iterable[Diagnostic], tax: Taxonomy) -> list[Diagnostic]:
+    """A category or challenge written by the label the site shows: the hint names its slug.
+
+    Records are checked file by file before the taxonomy is consulted, so the slug is looked up here.
+    """
+    out = []
+    for d in diagnostics:
+        field = "challenges" if re.fullmatch(r"challenges\[\d+\]", d.field) else d.field
+        terms = tax.categories if field == "category" else tax.challenges if field == "challenges" else []
+        labels = {normalize_key(t.label): (t.label, t.slug) for t in terms}
+        found = _LABEL_AS_SLUG.match(d.message) if labels else None
+        if found and (named := labels.get(normalize_key(found["value"]))):
+            d = replace(d, hint=f"表示名「{named[0]}」ではなく、その slug「{named[1]}」を書いてください")
+        out.append(d)
+    return out
 
 
 def _explain_choice(name: str, shown: str, expected: str) -> tuple[str, str]:

@@ -20,7 +20,7 @@ from casebook.models import (
 )
 from casebook.taxonomy import closest
 from casebook.validate.corpus import MODELS, AnyRecord, Corpus, Entry
-from casebook.validate.messages import field_names, pydantic_diagnostics
+from casebook.validate.messages import field_names, pydantic_diagnostics, slugs_for_labels
 
 
 @dataclass
@@ -36,7 +36,7 @@ class Loaded:
 def load_record(path: Path, corpus: Corpus, cwd: Path | None, cache: RecordCache | None) -> Loaded | None:
     """Read one record file into the corpus (valid or not); what the cross-checks need comes back."""
     result = cache.read(path, cwd) if cache is not None else read_record(path, cwd)
-    corpus.diagnostics.extend(result.diagnostics)
+    corpus.diagnostics.extend(slugs_for_labels(result.diagnostics, corpus.taxonomy))
     ident = path.stem
     if result.record is None and result.diagnostics:
         corpus.failed.add(ident)
