@@ -254,6 +254,18 @@ def test_build_and_export_refuse_a_folder_they_did_not_make(careless: Path, comm
     assert snapshot(careless.parent) == before
 
 
+@pytest.mark.parametrize("command", ["build", "export"])
+def test_build_and_export_refuse_a_folder_inside_a_built_site(careless: Path, built_site: Path, command: str) -> None:
+    # `--out site/sub` would make a site part of the site: the package would carry it twice over, and the
+    # next build would find files it did not write.
+    shutil.copytree(built_site, careless / "site")
+    before = snapshot(careless.parent)
+    result = casebook(command, "--out", "site/sub", cwd=careless)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"casebook {command}: --out site/sub: 作ったサイト（site/）の中です"), result.stderr
+    assert snapshot(careless.parent) == before
+
+
 @pytest.mark.parametrize("out", [*CARELESS_OUTS, "SITE", "SITE/data"])
 def test_package_refuses_a_folder_it_did_not_make(careless: Path, built_site: Path, out: str) -> None:
     site = careless.parent / "site"
@@ -296,6 +308,7 @@ BAD_SITE_URLS = [
     "https://intra.example.lg.jp/kb/?q=1",
     "https://user@intra.example.lg.jp/kb/",
     "https://intra.example.lg.jp/k b/",
+    "https://intra.example.lg.jp/kb/index.html",
 ]
 
 

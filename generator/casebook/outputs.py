@@ -90,6 +90,11 @@ def check_output(folder: Path, command: str, project: Path, records: Iterable[Pa
         kept = kept.resolve()
         if target == kept or kept in target.parents:
             raise OutputRefused(f"{given}: {_shown(kept)}/ は{what}のフォルダです。ここには書き出せません — {remedy}")
+    if (site := next((p for p in target.parents if (p / SITE_MARKER).is_file()), None)) is not None:
+        raise OutputRefused(
+            f"{given}: 作ったサイト（{_shown(site)}/）の中です。サイトの一部になり、次のビルドで置き換わるので"
+            f"何もしませんでした — サイトの外の{remedy}"
+        )
     if target.exists() and not target.is_dir():
         raise OutputRefused(f"{given}: フォルダではなくファイルです。上書きしませんでした — {remedy}")
     if target.is_dir() and (foreign := _foreign_entry(target, _own_names(command))) is not None:

@@ -41,6 +41,9 @@ def check_site_url(url: str) -> str:
         raise ValueError(f"http:// か https:// で始まる URL を書いてください — {example}")
     if parts.query or parts.fragment or "@" in parts.netloc or url.rstrip("/").endswith(("?", "#")):
         raise ValueError(f"? や # や利用者名（@）のない、サイトの入口の URL を書いてください — {example}")
+    if re.search(r"\.(html?|php|aspx?|jsp)$", parts.path, re.I):
+        # …/kb/index.html would make every address …/kb/index.html/cases/…: the site's folder is meant.
+        raise ValueError(f"ページのファイル名ではなく、サイトのフォルダの URL（/ で終わる）を書いてください — {example}")
     try:
         port = f":{parts.port}" if parts.port is not None else ""
         host = parts.hostname.encode("idna").decode("ascii") if ":" not in parts.hostname else f"[{parts.hostname}]"
