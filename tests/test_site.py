@@ -207,3 +207,23 @@ def test_framework_items_and_cases_link_both_ways(site: Path) -> None:
             for case in item.cases:
                 assert case.url in links
                 assert fv.url in _links_of(site, case.url)
+
+
+def test_the_site_carries_no_file_it_never_loads(site: Path) -> None:
+    # Material's own search (lunr, its worker), source maps and Pagefind's ready-made interfaces: the site
+    # searches with Pagefind's API, so they only weigh on servers and archives (about 3 MB).
+    unused = [
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*")
+        if p.suffix == ".map"
+        or "lunr" in p.parts
+        or "workers" in p.parts
+        or p.name.startswith("pagefind-ui")
+        or p.name in ("pagefind-highlight.js", "pagefind-modular-ui.js", "pagefind-component-ui.js")
+    ]
+    assert unused == []
+    assert (site / "pagefind" / "pagefind.js").is_file() and next((site / "assets" / "javascripts").glob("bundle.*.js"))
+    for page in (site / "index.html", site / "search" / "index.html"):
+        html = page.read_text(encoding="utf-8")
+        # (Material's page configuration names its search worker, but nothing loads it without its search plugin.)
+        assert not re.search(r"(src|href)=\"[^\"]*(lunr|workers/|pagefind-ui|pagefind-highlight)", html), page

@@ -58,6 +58,11 @@ OWN_PAGE_ASSETS = ("assets/search.js", "assets/normalize.js", "assets/propose.js
 imports normalize.js), the propose form's script, styles and normalize.js. Every other page is 50 KB lighter."""
 
 
+THEME_FILES_UNUSED = re.compile(r"assets/javascripts/(lunr|workers)/|assets/(javascripts|stylesheets)/[^/]+\.map$")
+"""Material's files the site never loads: its own search (lunr and its worker; Pagefind searches here)
+and the source maps. Left out, they are not copied: 1.5 MB less on every server and in every archive."""
+
+
 class CasebookConfig(base.Config):  # type: ignore[no-untyped-call]
     """Options of the `casebook` plugin in mkdocs.yml."""
 
@@ -130,6 +135,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Validate the records and add every generated page; stop the build on errors (serve: show them)."""
+        for unused in [f for f in files if THEME_FILES_UNUSED.match(f.src_uri)]:
+            files.remove(unused)
         if self._serving:
             if self._live is None:
                 self._live = LiveSite(self._cases, self._root, (PACKAGE / "templates",))

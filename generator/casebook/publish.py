@@ -43,7 +43,9 @@ def check_site_url(url: str) -> str:
         raise ValueError(f"? や # や利用者名（@）のない、サイトの入口の URL を書いてください — {example}")
     if re.search(r"\.(html?|php|aspx?|jsp)$", parts.path, re.I):
         # …/kb/index.html would make every address …/kb/index.html/cases/…: the site's folder is meant.
-        raise ValueError(f"ページのファイル名ではなく、サイトのフォルダの URL（/ で終わる）を書いてください — {example}")
+        raise ValueError(
+            f"ページのファイル名ではなく、サイトのフォルダの URL（/ で終わる）を書いてください — {example}"
+        )
     try:
         port = f":{parts.port}" if parts.port is not None else ""
         host = parts.hostname.encode("idna").decode("ascii") if ":" not in parts.hostname else f"[{parts.hostname}]"

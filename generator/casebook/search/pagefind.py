@@ -26,6 +26,19 @@ from typing import Any, cast
 
 OUTPUT = "pagefind"
 """Folder of the index inside the built site."""
+READY_MADE_UI = frozenset(
+    [
+        "pagefind-ui.js",
+        "pagefind-ui.css",
+        "pagefind-modular-ui.js",
+        "pagefind-modular-ui.css",
+        "pagefind-component-ui.js",
+        "pagefind-component-ui.css",
+        "pagefind-highlight.js",
+    ]
+)
+"""Pagefind's ready-made search interfaces: the search page uses its API (assets/search.js), so they are
+not written (430 KB a server would hold and an archive carry for nothing)."""
 
 
 class SearchIndexError(Exception):
@@ -239,6 +252,8 @@ class SiteIndexer:
             self._service.close()
         shutil.rmtree(output, ignore_errors=True)
         for file in files:
+            if file["path"] in READY_MADE_UI:
+                continue
             path = output / file["path"]
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(base64.b64decode(file["content"]))
