@@ -364,6 +364,23 @@ def test_a_misspelt_query_offers_the_vocabularys_spelling(search: SearchPage, ty
     assert not offer.is_visible()
 
 
+@pytest.mark.parametrize(
+    ("query", "pieces_only"), [("xyzzy", True), ("あいうえおかきくけこ", True), ("研修する", False), ("研修", False)]
+)
+def test_a_word_found_nowhere_is_not_reported_as_found(search: SearchPage, query: str, pieces_only: bool) -> None:
+    # Pagefind shortens an unknown word until part of it matches (xyzzy lists a page with 伴走x自律): the
+    # reader is told that nothing has the word itself. A phrase Pagefind splits into words is still found.
+    page = search.open(f"?q={quote(query)}")
+    status = page.locator("#cb-search-status")
+    nowhere = f"「{query}」を含むページはありません。語の一部だけが合う"
+    if pieces_only:
+        page.wait_for_function(
+            "(t) => document.querySelector('#cb-search-status').textContent.startsWith(t)", arg=nowhere
+        )
+    else:
+        assert status.inner_text().endswith("件見つかりました。") and search.results(), status.inner_text()
+
+
 def test_region_words_match_the_region_not_its_characters(search: SearchPage, index, built_site: Path) -> None:  # type: ignore[no-untyped-def]
     search.open(f"?q={quote('東北')}")
     tohoku = {v.url for v in index.cases if v.region == "東北"}

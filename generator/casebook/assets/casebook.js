@@ -214,10 +214,22 @@
       }
     };
 
+    // Pagefind shortens a word it does not know until something matches (xyzzy → x): when no query word
+    // is in the results and what matched is less than half of each, say so instead of "N 件見つかりました".
+    const marks = (d) => [...(d.excerpt || "").matchAll(/<mark>([^<]*)<\/mark>/g)].map((m) => normalizeKey(m[1]));
+    const onlyPieces = (data, missing) => {
+      const matched = data.flatMap(marks);
+      const longest = (word) => Math.max(0, ...matched.filter((m) => word.includes(m)).map((m) => [...m].length));
+      return missing.length === words.length && missing.every((word) => longest(word) * 2 < [...word].length);
+    };
+
     const offerSuggestions = async (mine, data) => {
       const text = data.map((d) => normalizeKey(`${d.meta.title || ""}${d.content || ""}`)).join("\n");
       const missing = words.filter((w) => w.length >= 2 && !text.includes(w));
       if (!missing.length) return;
+      if (data.length && onlyPieces(data, missing)) {
+        status.textContent = `「${words.join(" ")}」を含むページはありません。語の一部だけが合う ${ordered.length} 件を表示しています。`;
+      }
       const offers = [];
       for (const word of missing) {
         const shard = word.codePointAt(0).toString(16);
