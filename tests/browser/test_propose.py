@@ -157,6 +157,18 @@ def test_a_form_filled_by_label_gives_a_record_check_accepts_unchanged(page: Any
     assert record["interview"] == {"difficulty": "日程が合わず、昼休みに短く開く形に落ち着いた。"}
 
 
+def test_a_link_with_a_space_is_reported_as_check_reports_it(page: Any, tmp_path: Path) -> None:
+    # A file name with a space, copied from a file server: the link starts with https:// all right.
+    fill_a_town_case(page)
+    page.get_by_label("資料の URL（任意）").fill("https://www.town.goka.lg.jp/dx plan.pdf")
+    shown = page.locator("#cb-p-source_url-msg").inner_text()
+    assert shown.startswith("URL に空白が入っています")
+    shutil.copytree(ROOT / "cases", tmp_path / "cases")
+    result = casebook_check(tmp_path / "cases", *produced(page))
+    assert result.returncode == 1
+    assert result.stdout.strip().endswith(f"sources[0].url: {shown}"), result.stdout
+
+
 def test_the_summary_limit_and_a_missing_source_are_reported_as_check_reports_them(page: Any) -> None:
     fill_a_town_case(page)
     page.get_by_label("概要（必須）").fill("あ" * 301)

@@ -322,12 +322,12 @@
           out.kind = `${nameKindProblem(value("name"), $("kind").value)} — 団体区分か団体名を確かめてください（町と村は団体コードでは区別できません）`;
         }
         else if ($("kind").value === "都道府県" && value("name") && value("name") !== prefectureOf(code())) {
-          out.name = `都道府県の団体名「${value("name")}」が都道府県「${prefectureOf(code())}」と違います — 都道府県の記録では name に都道府県名を書きます`;
+          out.name = `都道府県の団体名「${value("name")}」が都道府県「${prefectureOf(code())}」と違います — 都道府県の記録では、団体名に都道府県名を書きます`;
         } else if ($("kind").value !== "都道府県" && value("name")) {
           // The same rule as validate/references.py: a municipality's name carries no prefecture.
           const named = data.prefectures.find((p) => value("name").startsWith(p));
           if (named && named === prefectureOf(code())) {
-            out.name = `団体名「${value("name")}」に都道府県名が入っています — 都道府県名を除いて「${value("name").slice(named.length)}」と書いてください（都道府県は prefecture に書きます）`;
+            out.name = `団体名「${value("name")}」に都道府県名が入っています — 都道府県名を除いて「${value("name").slice(named.length)}」と書いてください（都道府県は団体コードから自動で入ります）`;
           } else if (named) {
             out.name = `団体名「${value("name")}」が都道府県「${prefectureOf(code())}」（団体コード ${code()}）と合いません — 団体名には都道府県名を含めません。団体名・都道府県・団体コードを確かめてください`;
           }
@@ -346,7 +346,9 @@
       if (sourceKind() === "own") {
         need("source_title");
         need("source_publisher");
-        if (value("source_url") && !URL_RULE.test(value("source_url"))) {
+        if (/^https?:\/\/\S/i.test(value("source_url")) && /\s/.test(value("source_url"))) {
+          out.source_url = `URL に空白が入っています（「${value("source_url").slice(0, 80)}」） — 空白を %20 に置き換えるか、ブラウザのアドレス欄から URL をコピーし直してください`;
+        } else if (value("source_url") && !URL_RULE.test(value("source_url"))) {
           out.source_url = `リンクは http:// か https:// で始まる URL だけが使えます（「${value("source_url").slice(0, 80)}」） — https:// で始まる URL にしてください`;
         }
       }

@@ -73,6 +73,8 @@ def _code(value: object) -> str:
 
 
 def _url(value: str) -> str:
+    if re.match(r"^https?://\S", value, re.IGNORECASE) and re.search(r"\s", value):
+        raise PydanticCustomError("url_space", "URL に空白が入っています（「{value}」）", {"value": value[:80]})
     if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
         raise PydanticCustomError(
             "url", "リンクは http:// か https:// で始まる URL だけが使えます（「{value}」）", {"value": value[:80]}
