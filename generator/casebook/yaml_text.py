@@ -185,7 +185,7 @@ def _yaml_problem(problem: str, context: str = "") -> str:
     return "YAML として読めない書き方です"
 
 
-_FULLWIDTH = (
+_SLIPS = (
     (
         re.compile(r" *(\u3000)[ \u3000]*(?:-[ \u3000]|[^\s:#][^:]*:(?:[ \u3000]|$))"),
         "全角スペースで字下げしています",
@@ -201,16 +201,29 @@ _FULLWIDTH = (
         "項目名の後の「：」が全角です",
         "半角の「:」と半角スペースにしてください",
     ),
+    # ASCII slips the parser reports elsewhere too: `title:育成` (read as one word, so the next line is
+    # "missing its colon"), and a quote left open (the rest of the file becomes one string).
+    (
+        re.compile(r" *(?:- +)?[A-Za-z_][\w-]*:([^\s/])"),
+        "項目名の後の「:」に半角スペースが続いていません",
+        "「:」の後に半角スペースを 1 つ入れてください（例: title: 育成）",
+    ),
+    (
+        re.compile(r" *(?:- +)?[A-Za-z_][\w-]*: +(\"(?:[^\"\\]|\\.)*|'(?:[^']|'')*)$"),
+        "引用符が閉じていません",
+        "値の終わりに、始めと同じ引用符を書き足してください",
+    ),
 )
 
 
-def _fullwidth(src: Source, first: int, last: int) -> tuple[int, int, str, str] | None:
-    """A line near a syntax error that uses a full-width space or colon where YAML needs ASCII.
+def _slip(src: Source, first: int, last: int) -> tuple[int, int, str, str] | None:
+    """A line near a syntax error with a slip the parser reports elsewhere, and what to say about it.
 
-    YAML does not count U+3000 as space, so the parser's own complaint points somewhere else.
+    A full-width space or colon where YAML needs ASCII (YAML does not count U+3000 as space), no space
+    after a key's colon, a quote left open.
     """
     for number in range(max(first, 1), min(last, len(src.starts)) + 1):
-        for pattern, message, hint in _FULLWIDTH:
+        for pattern, message, hint in _SLIPS:
             if found := pattern.match(src.line(number)):
                 return number, found.start(1) + 1, message, hint
     return None
@@ -221,7 +234,7 @@ def syntax_error(exc: yaml.MarkedYAMLError, src: Source, path: str) -> LoadError
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     first = min(line - 1, exc.context_mark.line + 1 if exc.context_mark else line)
-    if found := _fullwidth(src, first, line):
+    if found := _slip(src, first, line):
         return error(path, *found)
     what = _yaml_problem(exc.problem or "", exc.context or "")
     if exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:

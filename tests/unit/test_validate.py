@@ -48,6 +48,8 @@ def test_every_broken_file_is_reported(broken_output: list[str]) -> None:
         ("javascript-url.yaml:22:10: links[0].url:", "http"),
         ("long-summary.yaml:14:10: summary:", "301 字"),
         ("impossible-date.yaml:18:11: timeline[0].date:", "2月30日"),
+        ("no-space-after-colon.yaml:3:7:", "「:」の後に半角スペースを 1 つ入れてください"),
+        ("open-quote.yaml:5:9:", "引用符が閉じていません"),
     ],
 )
 def test_messages_point_at_the_value(broken_output: list[str], file: str, expected: str) -> None:
