@@ -169,6 +169,16 @@ def test_a_link_with_a_space_is_reported_as_check_reports_it(page: Any, tmp_path
     assert result.stdout.strip().endswith(f"sources[0].url: {shown}"), result.stdout
 
 
+def test_an_unknown_keywords_candidates_can_be_chosen_at_once(page: Any) -> None:
+    box = page.get_by_role("textbox", name="キーワード", exact=True)
+    box.fill("グループウエア")  # エ for ェ: not a registered spelling
+    box.press("Enter")
+    assert "候補: グループウェア" in page.locator("#cb-p-keywords-msg").inner_text()
+    page.get_by_role("button", name="「グループウェア」を追加").click()
+    assert page.get_by_role("button", name="「グループウェア」を外す").is_visible()
+    assert page.locator("#cb-p-keywords-msg").inner_text() == ""
+
+
 def test_the_summary_limit_and_a_missing_source_are_reported_as_check_reports_them(page: Any) -> None:
     fill_a_town_case(page)
     page.get_by_label("概要（必須）").fill("あ" * 301)

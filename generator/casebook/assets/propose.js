@@ -636,14 +636,14 @@
       draw();
       changed();
     };
-    const suggest = () => {
-      const found = vocabulary.completions(input.value).filter((t) => !chosen.includes(t));
-      options.replaceChildren(...found.map((t) => button(t.label, `「${t.label}」を追加`, () => {
+    const offer = (terms) => {
+      options.replaceChildren(...terms.map((t) => button(t.label, `「${t.label}」を追加`, () => {
         choose(t);
         input.focus();
       })));
-      options.hidden = !found.length;
+      options.hidden = !terms.length;
     };
+    const suggest = () => offer(vocabulary.completions(input.value).filter((t) => !chosen.includes(t)));
     const commit = () => {
       const text = input.value.trim();
       if (!text) return;
@@ -654,6 +654,8 @@
       }
       const candidates = vocabulary.suggestions(text);
       picker.problem = `未登録の${what}「${text}」 — ${candidates.length ? `候補: ${candidates.join("、")}` : `登録済みの${what}から選んでください`}`;
+      // The candidates can be chosen right here, as the completions can.
+      offer(candidates.map((label) => vocabulary.terms.find((t) => t.label === label)).filter((t) => t && !chosen.includes(t)));
       changed();
     };
     input.addEventListener("input", (event) => {
