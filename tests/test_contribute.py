@@ -63,6 +63,21 @@ def test_new_with_options_writes_a_file_that_passes_check(project: Path) -> None
     assert written.read_text(encoding="utf-8") == text
 
 
+def test_new_from_a_script_names_the_unknown_keyword_that_stopped_it(project: Path) -> None:
+    code = village_code()
+    result = casebook(
+        "new", "--org", "試験村", "--code", code, "--kind", "村", "--title", "若手職員の勉強会",
+        "--category", "practical-training", "--keywords", "OJT、DXアドバイサー", "--source", "guidebook", "--page", "4",
+        "--summary", "", "--period", "", cwd=project, answers="",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert (
+        "「DXアドバイサー」は未登録のキーワードです — --keywords には登録済みのキーワードを書いてください"
+        in result.stderr
+    )
+    assert not (project / "cases" / "municipal" / f"{code}.yaml").exists()
+
+
 def test_new_interactively_with_answers_piped_in(project: Path) -> None:
     code = village_code()
     answers = "\n".join([

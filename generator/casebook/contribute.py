@@ -242,7 +242,14 @@ def _keywords(given: str | None, corpus: Corpus) -> list[str]:
                 file=sys.stderr,
             )
             question = "別のキーワードか空欄（外す）"
-        answer = _ask(question)
+        try:
+            answer = _ask(question)
+        except EOFError:  # run from a script: say which word stopped it, not only that input ended
+            print(
+                f"\n  「{word}」は未登録のキーワードです — --keywords には登録済みのキーワードを書いてください",
+                file=sys.stderr,
+            )
+            raise
         if answer.isdigit() and 1 <= int(answer) <= len(options):
             pending.insert(0, options[int(answer) - 1])
         elif answer:
