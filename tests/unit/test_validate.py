@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -140,3 +141,14 @@ def test_a_towns_usual_slips_get_the_exact_fix(tmp_path: Path) -> None:
         "organization.population.value": "例: 8000（カンマや「人」は付けません。資料が「約」と書いていれば、value の次の行に approximate: true を添えます）",
         "sources[0].page": "ページ番号だけを書きます（例: 12。「p.」や「ページ」は付けません）",
     }
+
+
+def test_a_date_after_today_is_a_warning(tmp_path: Path) -> None:
+    # 2062 for 2026: the record would lead 新着・更新 and the feed for decades; said, not refused.
+    root = _corpus_copy(tmp_path)
+    goka = root / "municipal" / "goka.yaml"
+    text = goka.read_text(encoding="utf-8")
+    goka.write_text(re.sub(r"(?m)^updated: .*$", "updated: 2062-04-01", text), encoding="utf-8")
+    corpus = check([root], cwd=tmp_path)
+    assert corpus.errors == []
+    assert [(w.field, w.message.split(" が")[0]) for w in corpus.warnings] == [("updated", "最終更新日 2062-04-01")]

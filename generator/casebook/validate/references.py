@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from casebook.dates import parse_date
-from casebook.diagnostics import Diagnostic
+from casebook.diagnostics import Diagnostic, Severity
 from casebook.models import (
     Organization,
     Roadmap,
@@ -65,13 +66,7 @@ def cross_check(corpus: Corpus, loaded: list[Loaded], refs: Refs) -> None:
         check_keywords(at, (), values.get("keywords") or [], refs)
         check_links(at, (), values.get("challenges") or [], values.get("programs") or [], refs)
         check_sources(values.get("sources") or [], refs, at)
-        published, updated = values.get("published"), values.get("updated")
-        if published and updated and parse_date(published).first_day() > parse_date(updated).last_day():
-            at(
-                ("updated",),
-                f"最終更新日 {updated} が公開日 {published} より前です",
-                "最終更新日を公開日以降にしてください",
-            )
+        _check_record_dates(values.get("published"), values.get("updated"), at)
         category = values.get("category")
         if item.kind == "case" and isinstance(category, str) and (problem := refs.term("categories", category)):
             at(("category",), *problem)
@@ -80,6 +75,25 @@ def cross_check(corpus: Corpus, loaded: list[Loaded], refs: Refs) -> None:
         if item.kind is not None and (problem := page_name_problem(item.kind, item.ident)):
             at(("type",), *problem)
     _duplicates(loaded, out)
+
+
+def _check_record_dates(published: str | None, updated: str | None, at: Reporter) -> None:
+    if published and updated and parse_date(published).first_day() > parse_date(updated).last_day():
+        at(
+            ("updated",),
+            f"最終更新日 {updated} が公開日 {published} より前です",
+            "最終更新日を公開日以降にしてください",
+        )
+    # A slip of a digit (2062 for 2026) would put the record first in 新着・更新 and the feed for years.
+    today = date.today()
+    for name, value, word in (("published", published, "公開日"), ("updated", updated, "最終更新日")):
+        if value and parse_date(value).first_day() > today:
+            at(
+                (name,),
+                f"{word} {value} が今日（{today.isoformat()}）より後です",
+                "書き間違いでないか確かめてください（新着・更新の一覧とフィードでは先頭に並び続けます）",
+                Severity.WARNING,
+            )
 
 
 def _check_organization(org: Organization, at: Reporter) -> None:
