@@ -308,8 +308,8 @@ def test_what_is_typed_while_the_form_loads_is_kept_over_a_saved_draft(browser: 
     fill_a_town_case(tab)
     ready(tab)
     held: list[Any] = []
-    tab.route("**/propose/form.json", lambda route: held.append(route))
-    tab.reload(wait_until="domcontentloaded")
+    tab.route("**/assets/propose.js", lambda route: held.append(route))  # the form's script is still on its way
+    tab.reload(wait_until="commit")
     tab.get_by_label("タイトル（必須）").fill("職員の手で作る業務アプリ")
     while not held:
         tab.wait_for_timeout(20)

@@ -291,7 +291,7 @@
   const INTERVIEW = ["effect", "difficulty", "hr_coordination", "future"];
   const DRAFT = `casebook:propose:${location.pathname}`;
 
-  const start = (data, typedEarly) => {
+  const start = (data) => {
     const vocabularies = { keywords: new Vocabulary(data.keywords), challenges: new Vocabulary(data.challenges) };
     const picked = { keywords: [], challenges: [] };
     const taken = new Set(data.taken);
@@ -418,7 +418,13 @@
 
     // A field shows its problem once the contributor has been in it (typed, or left it empty) or has
     // pressed a send button; until then the list below counts it without marking fields not reached yet.
-    const touched = new Set(typedEarly);
+    // What was typed before this script and its vocabulary arrived (a slow link) differs from the page's
+    // own value: it is the contributor's, visited, and a saved draft does not overwrite it.
+    const edited = (el) => el.tagName === "SELECT"
+      ? el.selectedIndex !== Math.max(0, [...el.options].findIndex((o) => o.defaultSelected))
+      : el.value !== el.defaultValue;
+    const touched = new Set([...root.querySelectorAll("[data-field] input[id], [data-field] textarea, [data-field] select")]
+      .filter(edited).map((el) => el.closest("[data-field]").dataset.field));
     let tried = false;
     const fieldOf = (element) => element.closest("[data-field]")?.dataset.field;
     // The field's label as the contributor sees it, without （必須）: names the field in the list.
@@ -471,7 +477,7 @@
     };
 
     // The kind follows the code (and the name: 町 or 村) until the contributor chooses one.
-    let kindChosen = typedEarly.has("kind");
+    let kindChosen = touched.has("kind");
     $("kind").addEventListener("change", () => { kindChosen = true; });
     const followCode = () => {
       const c = code();
@@ -581,7 +587,7 @@
         else if ($(name) && !touched.has(name)) $(name).value = v;
         if (v && $(name)) touched.add(fieldOf($(name)));
       }
-      kindChosen = Boolean(draft.kindChosen) || touched.has("kind");
+      kindChosen = Boolean(draft.kindChosen);
       for (const [name, values] of Object.entries(draft.picks || {})) {
         if (pickers[name]) pickers[name].set(values);
       }
@@ -679,26 +685,12 @@
   // Exposed for the tests, which compare these rules with the Python ones.
   window.casebookPropose = { codeProblem, kindProblem, nameKindProblem, dateProblem, closeMatches };
 
-  // What is typed while the vocabulary loads (a slow link) is the contributor's: a saved draft must not
-  // overwrite it. The fields the browser itself fills back on a reload fire no event and take the draft.
-  const typedEarly = new Set();
-  const early = (event) => {
-    const name = event.target.closest("[data-field]")?.dataset.field;
-    if (name) typedEarly.add(name);
-  };
-  form.addEventListener("input", early);
-  form.addEventListener("change", early);
-
   fetch(new URL(root.dataset.form, location.href))
     .then((response) => {
       if (!response.ok) throw new Error(String(response.status));
       return response.json();
     })
-    .then((data) => {
-      form.removeEventListener("input", early);
-      form.removeEventListener("change", early);
-      start(data, typedEarly);
-    })
+    .then(start)
     .catch(() => {
       $("status").textContent = "フォームの準備に失敗しました。ページを読み込み直してください。";
     });
