@@ -225,6 +225,20 @@ def test_report_lists_rare_keywords_possible_duplicates_and_stale_records(projec
     assert re.search(r"- cases/municipal/goka-2.yaml: 最終更新 2020-04-01（\d+ 日前）", out)
 
 
+def test_report_finds_a_case_copied_for_another_town(project: Path) -> None:
+    # A village copies 五霞町's record, puts in its own name and title, and forgets the rest.
+    goka = (project / "cases" / "municipal" / "goka.yaml").read_text(encoding="utf-8")
+    copy = goka.replace("name: 五霞町", "name: 川場村").replace("prefecture: 茨城県", "prefecture: 群馬県")
+    copy = copy.replace('code: "085421"', 'code: "104485"').replace("kind: 町", "kind: 村")
+    copy = copy.replace("title: 育成レベルに応じたデジタル人材の育成", "title: 村のデジタル人材育成")
+    (project / "cases" / "municipal" / "kawaba.yaml").write_text(copy, encoding="utf-8")
+    result = casebook("report", cwd=project)
+    assert result.returncode == 0, result.stderr
+    pair = {"cases/municipal/goka.yaml", "cases/municipal/kawaba.yaml"}
+    lines = [line for line in result.stdout.splitlines() if line.endswith("（概要が同じ）")]
+    assert [set(line[2:].removesuffix("（概要が同じ）").split(" と ")) for line in lines] == [pair]
+
+
 def test_workflows_and_issue_form_are_valid() -> None:
     workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
     result = subprocess.run(

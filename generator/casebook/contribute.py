@@ -317,11 +317,20 @@ def report(root: Path, older_than: int, today: dt.date | None = None) -> int:
     for label, n in sorted(rare, key=lambda r: (r[1], normalize_key(r[0]))):
         if n < 2:
             print(f"- {label}: {n} 件")
-    print("\n## 重複の疑いがある事例（同じ団体で似たタイトル）")
-    _print_items(_similar_cases(corpus))
+    print("\n## 重複の疑いがある事例（同じ団体で似たタイトル、または同じ概要）")
+    _print_items(_similar_cases(corpus) + _same_summaries(corpus))
     print(f"\n## しばらく更新されていない記録（{older_than} 日より前）")
     _print_items(_stale(corpus, older_than, today or dt.date.today()))
     return 0
+
+
+def _same_summaries(corpus: Corpus) -> list[str]:
+    """Cases whose summaries are the same text: a record copied for another town and not yet rewritten."""
+    by_summary: dict[str, list[str]] = {}
+    for e in corpus.entries.values():
+        if isinstance(e.record, Case) and len(key := normalize_key(e.record.summary)) >= 20:
+            by_summary.setdefault(key, []).append(e.path)
+    return [f"{' と '.join(paths)}（概要が同じ）" for paths in by_summary.values() if len(paths) > 1]
 
 
 def _print_items(items: list[str]) -> None:
