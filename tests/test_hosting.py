@@ -133,9 +133,11 @@ def test_htaccess_maps_the_search_files_and_sends_every_header(kb_package: Path)
 
 
 # The directives `AllowOverride FileInfo` lets an .htaccess use (Apache 2.4 documentation, "Override" of each
-# directive: mod_mime, core, mod_rewrite, mod_headers). One of another class (DirectoryIndex is "Indexes")
+# directive: mod_mime, core, mod_rewrite, mod_headers, mod_filter). One of another class (DirectoryIndex is "Indexes")
 # makes Apache answer 500 for the whole site on a server that allows only FileInfo, as README.txt asks.
-FILEINFO_DIRECTIVES = {"AddType", "AddDefaultCharset", "ErrorDocument", "RewriteEngine", "RewriteRule", "Header"}
+FILEINFO_DIRECTIVES = {
+    "AddType", "AddDefaultCharset", "ErrorDocument", "RewriteEngine", "RewriteRule", "Header", "AddOutputFilterByType"
+}  # fmt: skip
 
 
 def test_htaccess_uses_only_what_allowoverride_fileinfo_permits() -> None:
@@ -150,6 +152,29 @@ def test_nginx_leads_the_address_without_its_last_slash_to_the_site(kb_nginx: st
     with urllib.request.urlopen(kb_nginx.rstrip("/"), timeout=10) as response:  # follows the redirect
         assert (response.status, response.url) == (200, kb_nginx)
     assert _slashless_redirect("/") == ""  # a site at the root has no such address (and `location =  {` is invalid)
+
+
+def test_nginx_compresses_text_and_leaves_the_index_as_it_is(kb_nginx: str, kb_package: Path) -> None:
+    # On a slow link the first visit is mostly Material's CSS and JavaScript: sent compressed, a quarter.
+    def encoding(path: str) -> str | None:
+        request = urllib.request.Request(kb_nginx + path, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.headers.get("Content-Encoding")
+
+    bundle = next(kb_package.glob("assets/javascripts/bundle.*.js")).relative_to(kb_package).as_posix()
+    for path in ("", "search/", "assets/casebook.css", bundle, "pagefind/pagefind.js", "feed.xml"):
+        assert encoding(path) == "gzip", path
+    fragment = next(kb_package.rglob("*.pf_fragment")).relative_to(kb_package).as_posix()
+    assert encoding(fragment) is None  # Pagefind's files are compressed already
+
+
+def test_apache_and_iis_samples_compress_text() -> None:
+    htaccess = (HOSTING / "htaccess").read_text(encoding="utf-8")
+    deflate = re.search(r"^\s*AddOutputFilterByType DEFLATE (.+)$", htaccess, re.M)
+    assert deflate is not None and {"text/html", "text/css", "application/javascript"} <= set(deflate[1].split())
+    assert "application/octet-stream" not in deflate[1]  # the search index: compressed by Pagefind
+    tree = ET.parse(HOSTING / "web.config")
+    assert next(tree.iter("urlCompression")).get("doStaticCompression") == "true"
 
 
 def test_policy_allows_only_the_sites_own_scripts(kb_package: Path) -> None:
