@@ -185,6 +185,8 @@ def _yaml_problem(problem: str, context: str = "") -> str:
     return "YAML として読めない書き方です"
 
 
+_KEY = r" *(?:- +)?[A-Za-z_][\w-]*"
+"""A key at the start of a line (of a mapping, or of a mapping in a list item)."""
 _SLIPS = (
     (
         re.compile(r" *(\u3000)[ \u3000]*(?:-[ \u3000]|[^\s:#][^:]*:(?:[ \u3000]|$))"),
@@ -192,24 +194,24 @@ _SLIPS = (
         "半角スペースにしてください",
     ),
     (
-        re.compile(r" *(?:- +)?[A-Za-z_][\w-]*:(\u3000)"),
+        re.compile(_KEY + r":(\u3000)"),
         "「:」の後が全角スペースです",
         "「:」の後は半角スペースにしてください",
     ),
     (
-        re.compile(r" *(?:- +)?[A-Za-z_][\w-]*(：)"),
+        re.compile(_KEY + r"(：)"),
         "項目名の後の「：」が全角です",
         "半角の「:」と半角スペースにしてください",
     ),
     # ASCII slips the parser reports elsewhere too: `title:育成` (read as one word, so the next line is
     # "missing its colon"), and a quote left open (the rest of the file becomes one string).
     (
-        re.compile(r" *(?:- +)?[A-Za-z_][\w-]*:([^\s/])"),
+        re.compile(_KEY + r":([^\s/])"),
         "項目名の後の「:」に半角スペースが続いていません",
         "「:」の後に半角スペースを 1 つ入れてください（例: title: 育成）",
     ),
     (
-        re.compile(r" *(?:- +)?[A-Za-z_][\w-]*: +(\"(?:[^\"\\]|\\.)*|'(?:[^']|'')*)$"),
+        re.compile(_KEY + r": +(\"(?:[^\"\\]|\\.)*|'(?:[^']|'')*)$"),
         "引用符が閉じていません",
         "値の終わりに、始めと同じ引用符を書き足してください",
     ),
