@@ -72,10 +72,25 @@ def test_new_from_a_script_names_the_unknown_keyword_that_stopped_it(project: Pa
     )  # fmt: skip
     assert result.returncode == 1
     assert (
-        "「DXアドバイサー」は未登録のキーワードです — --keywords には登録済みのキーワードを書いてください"
+        "「DXアドバイサー」は未登録のキーワードです（候補: DXアドバイザーの活用） — --keywords には登録済みのキーワードを書いてください"
         in result.stderr
     )
     assert not (project / "cases" / "municipal" / f"{code}.yaml").exists()
+
+
+def test_new_takes_a_category_by_the_label_the_site_shows(project: Path) -> None:
+    code = village_code()
+    result = casebook(
+        "new", "--org", "試験村", "--code", code, "--kind", "村", "--title", "若手職員の勉強会",
+        "--category", "実務に即した人材育成", "--keywords", "OJT", "--source", "guidebook", "--page", "4",
+        "--summary", "", "--period", "", cwd=project, answers="",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    written = yaml.safe_load((project / "cases" / "municipal" / f"{code}.yaml").read_text(encoding="utf-8"))
+    assert written["category"] == "practical-training"
+    wrong = casebook("new", "--page", "4ページ", cwd=project, answers="")
+    assert wrong.returncode == 2
+    assert "--page の値 '4ページ' は整数ではありません — 半角数字だけで書いてください（例: --page 4）" in wrong.stderr
 
 
 def test_new_interactively_with_answers_piped_in(project: Path) -> None:

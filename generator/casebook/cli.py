@@ -18,6 +18,10 @@ from casebook.schemas import SCHEMAS, schemas
 
 _ARGPARSE_MESSAGES = (
     (r"argument (.+?): invalid choice: (.+?) \(choose from (.+)\)", r"\1 に \2 は使えません（使えるもの: \3）"),
+    (
+        r"argument (.+?): invalid int value: (.+)",
+        r"\1 の値 \2 は整数ではありません — 半角数字だけで書いてください（例: \1 4）",
+    ),
     (r"argument (.+?): invalid \w+ value: (.+)", r"\1 の値 \2 が正しくありません"),
     (r"argument (.+?): expected one argument", r"\1 の後に値を 1 つ書いてください"),
     (r"argument (.+?): not allowed with argument (.+)", r"\1 と \2 は一緒に使えません"),

@@ -154,20 +154,30 @@ def _ask_kind(given: str | None, code: str, name: str) -> OrgKind:
 
 
 def _ask_category(given: str | None, tax: Taxonomy) -> str:
+    """A category's slug: by its number in the list, its slug, or the label the site shows."""
     slugs = [c.slug for c in tax.categories]
+    by_label = {normalize_key(c.label): c.slug for c in tax.categories}
     category = given
     if category is None:
-        for i, c in enumerate(tax.categories, start=1):
-            print(f"  {i}. {c.label}（{c.slug}）", file=sys.stderr)
+        _list_categories(tax)
         category = _ask("カテゴリ（番号か英字の名前）", "1")
     while category not in slugs:
         if category.isdigit() and 1 <= int(category) <= len(slugs):
             return slugs[int(category) - 1]
+        if (slug := by_label.get(normalize_key(category))) is not None:
+            return slug
         guess = difflib.get_close_matches(category, slugs, n=1)
-        category = _ask(
-            f"「{category}」はカテゴリにありません{f'（もしかして {guess[0]}？）' if guess else ''}。カテゴリ"
+        print(
+            f"  「{category}」はカテゴリにありません{f'（もしかして {guess[0]}？）' if guess else ''}", file=sys.stderr
         )
+        _list_categories(tax)
+        category = _ask("カテゴリ（番号か英字の名前）", "1")
     return category
+
+
+def _list_categories(tax: Taxonomy) -> None:
+    for i, c in enumerate(tax.categories, start=1):
+        print(f"  {i}. {c.label}（{c.slug}）", file=sys.stderr)
 
 
 def _ask_date(given: str | None, question: str) -> str | None:
@@ -245,8 +255,9 @@ def _keywords(given: str | None, corpus: Corpus) -> list[str]:
         try:
             answer = _ask(question)
         except EOFError:  # run from a script: say which word stopped it, not only that input ended
+            offer = f"（候補: {'、'.join(options)}）" if options else ""
             print(
-                f"\n  「{word}」は未登録のキーワードです — --keywords には登録済みのキーワードを書いてください",
+                f"\n  「{word}」は未登録のキーワードです{offer} — --keywords には登録済みのキーワードを書いてください",
                 file=sys.stderr,
             )
             raise
