@@ -179,6 +179,20 @@ def test_an_unknown_keywords_candidates_can_be_chosen_at_once(page: Any) -> None
     assert page.locator("#cb-p-keywords-msg").inner_text() == ""
 
 
+def test_terms_written_as_in_a_document_are_chosen_each(page: Any) -> None:
+    box = page.get_by_role("textbox", name="キーワード", exact=True)
+    box.fill("OJT、グループウェア，DXアドバイサー")  # 読点, a full-width comma and a misspelling
+    box.press("Enter")
+    assert page.get_by_role("button", name="「OJT(職場内訓練)」を外す").is_visible()
+    assert page.get_by_role("button", name="「グループウェア」を外す").is_visible()
+    assert box.input_value() == "DXアドバイサー"  # what is left to fix stays in the box
+    assert page.locator("#cb-p-keywords-msg").inner_text().startswith("未登録のキーワード「DXアドバイサー」 — 候補:")
+    page.get_by_label("ページ（任意）").fill("4ページ")
+    assert page.locator("#cb-p-page-msg").inner_text() == (
+        "整数を書いてください（「4ページ」） — ページ番号だけを書きます（例: 12。「p.」や「ページ」は付けません）"
+    )
+
+
 def test_the_summary_limit_and_a_missing_source_are_reported_as_check_reports_them(page: Any) -> None:
     fill_a_town_case(page)
     page.get_by_label("概要（必須）").fill("あ" * 301)
@@ -274,6 +288,29 @@ def test_the_draft_survives_a_reload_and_can_be_cleared(page: Any) -> None:
     page.reload()
     page.wait_for_function(READY)
     assert page.get_by_label("団体名（必須）").input_value() == ""
+
+
+def test_a_kind_chosen_while_the_form_loads_is_kept_over_a_saved_draft(browser: Any, base: str) -> None:
+    # The draft's kind followed the code (一般市); 長野市 is a 中核市, chosen before the form's script arrived.
+    context = browser.new_context()
+    cut_off(context, base)
+    tab = context.new_page()
+    tab.goto(base + "propose/")
+    tab.wait_for_function(READY)
+    tab.get_by_label("団体コード（必須）").fill("202011")
+    tab.get_by_label("団体名（必須）").fill("長野市")
+    assert tab.get_by_label("団体区分（必須）").input_value() == "一般市"
+    held: list[Any] = []
+    tab.route("**/assets/propose.js", lambda route: held.append(route))
+    tab.reload(wait_until="commit")
+    tab.get_by_label("団体区分（必須）").select_option("中核市")
+    while not held:
+        tab.wait_for_timeout(20)
+    held[0].continue_()
+    tab.wait_for_function(READY)
+    assert tab.get_by_label("団体区分（必須）").input_value() == "中核市"
+    assert 'kind: "中核市"' in tab.locator("#cb-p-yaml").inner_text()
+    context.close()
 
 
 def test_fields_not_reached_yet_are_not_marked_until_the_contributor_tries_to_send(page: Any) -> None:

@@ -228,7 +228,7 @@
       const missing = words.filter((w) => w.length >= 2 && !text.includes(w));
       if (!missing.length) return;
       if (data.length && onlyPieces(data, missing)) {
-        status.textContent = `「${words.join(" ")}」を含むページはありません。語の一部だけが合う ${ordered.length} 件を表示しています。`;
+        status.textContent = `「${input.value.trim()}」を含むページはありません。語の一部だけが合う ${ordered.length} 件を表示しています。`;
       }
       const offers = [];
       for (const word of missing) {

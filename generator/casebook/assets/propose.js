@@ -342,7 +342,11 @@
       if (value("population") && populationOf(value("population")) === null) {
         out.population = `整数を書いてください（「${value("population")}」） — 例: 8000（カンマや「約」「人」は付けても構いません）`;
       }
-      if (value("page") && !/^[1-9][0-9]*$/.test(value("page").normalize("NFKC"))) out.page = `ページ番号は 1 以上の整数で書いてください（「${value("page")}」）`;
+      if (value("page") && !/^[0-9]+$/.test(value("page").normalize("NFKC"))) {
+        out.page = `整数を書いてください（「${value("page")}」） — ページ番号だけを書きます（例: 12。「p.」や「ページ」は付けません）`;
+      } else if (value("page") && !/^[1-9][0-9]*$/.test(value("page").normalize("NFKC"))) {
+        out.page = `ページ番号は 1 以上の整数で書いてください（「${value("page")}」）`;
+      }
       if (sourceKind() === "own") {
         need("source_title");
         need("source_publisher");
@@ -587,7 +591,8 @@
         else if ($(name) && !touched.has(name)) $(name).value = v;
         if (v && $(name)) touched.add(fieldOf($(name)));
       }
-      kindChosen = Boolean(draft.kindChosen);
+      // A kind picked while the page loaded is the contributor's choice, though the draft's kind followed the code.
+      kindChosen = Boolean(draft.kindChosen) || (touched.has("kind") && $("kind").value !== draft.fields?.kind);
       for (const [name, values] of Object.entries(draft.picks || {})) {
         if (pickers[name]) pickers[name].set(values);
       }
@@ -651,13 +656,16 @@
     };
     const suggest = () => offer(vocabulary.completions(input.value).filter((t) => !chosen.includes(t)));
     const commit = () => {
-      const text = input.value.trim();
-      if (!text) return;
-      const term = vocabulary.find(text);
-      if (term) {
-        choose(term);
-        return;
-      }
+      // Several terms at once, as in a document (「OJT、グループウェア」): each known one is chosen.
+      const parts = input.value.split(/[、，,]/).map((part) => part.trim()).filter(Boolean);
+      const unknown = parts.filter((part) => {
+        const known = vocabulary.find(part);
+        if (known) choose(known);
+        return !known;
+      });
+      if (!unknown.length) return;
+      input.value = unknown.join("、");
+      const text = unknown[0];
       const candidates = vocabulary.suggestions(text);
       picker.problem = `未登録の${what}「${text}」 — ${candidates.length ? `候補: ${candidates.join("、")}` : `登録済みの${what}から選んでください`}`;
       // The candidates can be chosen right here, as the completions can.
