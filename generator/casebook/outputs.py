@@ -91,9 +91,14 @@ def check_output(folder: Path, command: str, project: Path, records: Iterable[Pa
         if target == kept or kept in target.parents:
             raise OutputRefused(f"{given}: {_shown(kept)}/ は{what}のフォルダです。ここには書き出せません — {remedy}")
     if (site := next((p for p in target.parents if (p / SITE_MARKER).is_file()), None)) is not None:
+        example = (
+            f"サイトを作り直すなら --out {_shown(site)}"
+            if command == "build"
+            else f"例: --out {EXAMPLES.get(command, 'out')}"
+        )
         raise OutputRefused(
             f"{given}: 作ったサイト（{_shown(site)}/）の中です。サイトの一部になり、次のビルドで置き換わるので"
-            f"何もしませんでした — サイトの外の{remedy}"
+            f"何もしませんでした — サイトの外のフォルダを指定してください（{example}）"
         )
     if target.exists() and not target.is_dir():
         raise OutputRefused(f"{given}: フォルダではなくファイルです。上書きしませんでした — {remedy}")

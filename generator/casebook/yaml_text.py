@@ -208,7 +208,7 @@ _SLIPS = (
     (
         re.compile(_KEY + r":([^\s/])"),
         "項目名の後の「:」に半角スペースが続いていません",
-        "「:」の後に半角スペースを 1 つ入れてください（例: title: 育成）",
+        "「:」の後に半角スペースを 1 つ入れてください（{key}: {value}）",
     ),
     (
         re.compile(_KEY + r": +(\"(?:[^\"\\]|\\.)*|'(?:[^']|'')*)$"),
@@ -226,8 +226,10 @@ def _slip(src: Source, first: int, last: int) -> tuple[int, int, str, str] | Non
     """
     for number in range(max(first, 1), min(last, len(src.starts)) + 1):
         for pattern, message, hint in _SLIPS:
-            if found := pattern.match(src.line(number)):
-                return number, found.start(1) + 1, message, hint
+            if found := pattern.match(line := src.line(number)):
+                # A hint may show the line as it should be: `{key}: {value}` from the line itself.
+                key, _, value = line.strip().removeprefix("- ").partition(":")
+                return number, found.start(1) + 1, message, hint.format(key=key.strip(), value=value.strip()[:40])
     return None
 
 
