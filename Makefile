@@ -21,10 +21,13 @@ $(STAMP): pyproject.toml $(PAGEFIND_STAMP) | $(BIN)/python
 	rm -f $(VENV)/.installed-[0-9]*
 	touch $@
 
-$(TEST_STAMP): $(STAMP)
+# The tests' stamp installs everything in one pip run (one resolution; about 9 s less on a fresh clone)
+# and stands for the serving stamp too.
+$(TEST_STAMP): pyproject.toml $(PAGEFIND_STAMP) | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test,engines]'
-	rm -f $(VENV)/.installed-test-*
-	touch $@
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP) $@
 
 # Pagefind 1.6 (検索索引) は npm にだけあるので、ここで入れます（PyPI の 1.5.2 は予備）。
 $(PAGEFIND_STAMP): tools/pagefind/package.json tools/pagefind/package-lock.json
