@@ -152,3 +152,14 @@ def test_a_date_after_today_is_a_warning(tmp_path: Path) -> None:
     corpus = check([root], cwd=tmp_path)
     assert corpus.errors == []
     assert [(w.field, w.message.split(" が")[0]) for w in corpus.warnings] == [("updated", "最終更新日 2062-04-01")]
+
+
+def test_a_village_recorded_as_a_town_is_reported_with_its_other_mistakes(tmp_path: Path) -> None:
+    # The organisation does not validate as a whole (a population with 約), yet its name and kind are
+    # there to compare: one run names both problems.
+    root = _corpus_copy(tmp_path)
+    fixture = Path(__file__).resolve().parents[1] / "broken" / "cases" / "org" / "village-as-town.yaml"
+    text = fixture.read_text(encoding="utf-8").replace("    value: 8000", "    value: 約8,000人")
+    (root / "municipal" / "kawaba.yaml").write_text(text, encoding="utf-8")
+    fields = sorted(d.field for d in check([root], cwd=tmp_path).errors)
+    assert fields == ["organization.kind", "organization.population.value"]

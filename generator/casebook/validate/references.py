@@ -57,6 +57,9 @@ def load_roadmap(path: Path, corpus: Corpus, cwd: Path | None, refs: Refs) -> No
     corpus.roadmaps[path.stem] = RoadmapEntry(path.stem, shown, roadmap, doc)
 
 
+NAME_KIND_HINT = "団体区分か団体名を確かめてください（町と村は団体コードでは区別できません）"
+
+
 def cross_check(corpus: Corpus, loaded: list[Loaded], refs: Refs) -> None:
     """Checks against the taxonomy and the other records, on every field that is valid."""
     out = corpus.diagnostics
@@ -72,6 +75,8 @@ def cross_check(corpus: Corpus, loaded: list[Loaded], refs: Refs) -> None:
             at(("category",), *problem)
         if isinstance(org := values.get("organization"), Organization):
             _check_organization(org, at)
+        else:  # another field of it is wrong (a population with 約): its name and kind still meet here
+            _check_name_and_kind(item.doc.data.get("organization"), at)
         if item.kind is not None and (problem := page_name_problem(item.kind, item.ident)):
             at(("type",), *problem)
     _duplicates(loaded, out)
@@ -96,6 +101,15 @@ def _check_record_dates(published: str | None, updated: str | None, at: Reporter
             )
 
 
+def _check_name_and_kind(raw: object, at: Reporter) -> None:
+    """The 町/村 rule on an organisation that did not validate as a whole, so that one run says everything."""
+    if not isinstance(raw, dict) or not isinstance(name := raw.get("name"), str):
+        return
+    kind = next((k for k in OrgKind if k.value == raw.get("kind")), None)
+    if kind is not None and (problem := name_kind_problem(name, kind)):
+        at(("organization", "kind"), problem, NAME_KIND_HINT)
+
+
 def _check_organization(org: Organization, at: Reporter) -> None:
     expected = prefecture_of_code(org.code)
     if org.prefecture != expected:
@@ -108,11 +122,7 @@ def _check_organization(org: Organization, at: Reporter) -> None:
     if problem:
         at(("organization", "kind"), problem, "団体区分か団体コードを確かめてください")
     elif problem := name_kind_problem(org.name, org.kind):
-        at(
-            ("organization", "kind"),
-            problem,
-            "団体区分か団体名を確かめてください（町と村は団体コードでは区別できません）",
-        )
+        at(("organization", "kind"), problem, NAME_KIND_HINT)
     if org.kind is OrgKind.PREFECTURE:
         if org.name != org.prefecture:
             at(
