@@ -71,6 +71,20 @@ def test_every_file_declares_its_schema(path: Path) -> None:
     assert target.is_file(), f"{path}: schema link {target} does not exist"
 
 
+def test_check_a_copy_kept_outside_the_knowledge_base_says_so(tmp_path: Path) -> None:
+    # A record saved somewhere else (a download, a scratch folder): its folder is no knowledge base, and
+    # the one thing to say is where it has to go, not that that folder lacks keywords.yaml.
+    copy = tmp_path / "drafts" / "kawaba.yaml"
+    copy.parent.mkdir()
+    shutil.copy(ROOT / "cases" / "municipal" / "goka.yaml", copy)
+    result = run("check", str(copy))
+    assert result.returncode == 1
+    assert result.stdout.strip() == (
+        f"{copy}:1:1: 検査する知識ベースのフォルダ「cases」の外にあります"
+        " — cases/ の中のファイルかフォルダを指定してください（別の知識ベースは別々に検査します）"
+    )
+
+
 def test_check_a_file_from_inside_the_records_folder() -> None:
     # A contributor who `cd cases/municipal` checks the file they just edited, as pre-commit does from the root.
     result = run("check", "goka.yaml", cwd=ROOT / "cases" / "municipal")

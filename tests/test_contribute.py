@@ -390,13 +390,14 @@ def test_from_issue_reports_every_problem_at_the_issues_lines_and_writes_nothing
     body = (BODIES / "broken.md").read_text(encoding="utf-8").split("\n")
     lines = result.stdout.strip().split("\n")
     where = {line.split(": ", 2)[1]: int(line.split(":")[1]) for line in lines}
-    assert list(where) == ["団体コード", "人口", "キーワード", "課題", "時期", "出典のページ"]
+    assert list(where) == ["団体コード", "団体区分", "人口", "キーワード", "課題", "時期", "出典のページ"]
     for label, number in where.items():
         assert body[number - 1].strip() and body[number - 3] == f"### {label}"  # the answer under its heading
     assert "検査数字が合いません（08542 なら末尾は 1）" in lines[0]
-    assert "未登録のキーワード「OJT職場訓練」 — 候補: OJT(職場内訓練)" in lines[2]
-    assert "未登録の課題「人事異動でノウハウが途切れる」 — 候補: 人事異動で知識と経験が生かされない" in lines[3]
-    assert "は期間です" in lines[4]
+    assert "団体名「五霞町」は「町」で終わるので、団体区分「一般市」とは合いません" in lines[1]
+    assert "未登録のキーワード「OJT職場訓練」 — 候補: OJT(職場内訓練)" in lines[3]
+    assert "未登録の課題「人事異動でノウハウが途切れる」 — 候補: 人事異動で知識と経験が生かされない" in lines[4]
+    assert "は期間です" in lines[5]
     assert sorted(p.name for p in (project / "cases" / "municipal").iterdir()) == before
     assert "Traceback" not in result.stderr
 

@@ -57,7 +57,9 @@ def find_root(paths: list[Path] | tuple[Path, ...], cwd: Path | None = None) -> 
             return here
         if here == project:
             return _project_cases(here, start, folder)
-    return folder
+    # A record file with no knowledge base around it (a copy in /tmp): the project's own cases/ is
+    # checked, and the file is said to be outside it, instead of its folder taken for a cases folder.
+    return folder if start.is_dir() else project / CASES
 
 
 def _project_cases(project: Path, start: Path, folder: Path) -> Path:
