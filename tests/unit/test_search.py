@@ -141,6 +141,15 @@ def test_service_errors_become_search_index_errors(tmp_path: Path) -> None:
         indexer.abandon()
 
 
+def test_a_pagefind_killed_for_memory_is_explained(tmp_path: Path) -> None:
+    # The out-of-memory killer sends SIGKILL: the build's error says so and names the lighter Pagefind.
+    indexer = search.SiteIndexer()
+    indexer.add("/x/", "<html><body data-pagefind-body><p>研修</p></body></html>")
+    indexer._service._process.kill()
+    with pytest.raises(search.SearchIndexError, match=r"SIGKILL.*CASEBOOK_PAGEFIND=pypi"):
+        indexer.write(tmp_path)
+
+
 # A stand-in for `pagefind --service` with the two traits that lost index files: it answers
 # WriteFiles before the files reach the disk, and it exits the moment its input ends.
 LAZY_SERVICE = r"""

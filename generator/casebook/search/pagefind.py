@@ -15,6 +15,7 @@ import base64
 import json
 import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -148,7 +149,10 @@ class _Service:
                 self._process.stdin.write(base64.b64encode(message) + b",")
                 self._process.stdin.flush()
             except OSError as exc:
-                future.set_exception(SearchIndexError(f"Pagefind が応答しません（{exc}）"))
+                ended = self._process.poll() is not None
+                future.set_exception(
+                    SearchIndexError(_ended_how(self._process) if ended else f"Pagefind が応答しません（{exc}）")
+                )
         return future
 
     def ask(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -167,10 +171,11 @@ class _Service:
                 self._deliver(json.loads(base64.b64decode(buffer[:end])))
                 del buffer[: end + 1]
                 end = buffer.find(b",")
+        ended = _ended_how(self._process)
         with self._lock:  # the service ended: nothing still waiting may hang
             for future in self._replies.values():
                 if not future.done():
-                    future.set_exception(SearchIndexError("Pagefind が途中で終了しました"))
+                    future.set_exception(SearchIndexError(ended))
 
     def _deliver(self, reply: dict[str, Any]) -> None:
         ident = reply.get("message_id")
@@ -208,6 +213,21 @@ class _Service:
         self._reader.join(timeout=10)
         if self._process.stdout:
             self._process.stdout.close()
+
+
+def _ended_how(process: subprocess.Popen[bytes]) -> str:
+    """Why the service stopped before answering, for the build's error; a kill is most often memory."""
+    try:
+        code = process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        code = None
+    if code == -getattr(signal, "SIGKILL", 9):  # (Windows has no SIGKILL)
+        # The kernel's out-of-memory killer sends SIGKILL: Pagefind 1.6 needs about 1 MiB a long page.
+        return (
+            "Pagefind が途中で止められました（SIGKILL。メモリが足りないとシステムに止められます） — メモリを増やすか、"
+            "CASEBOOK_PAGEFIND=pypi でメモリが約半分の Pagefind 1.5 を使って作り直してください（BENCHMARKS.md）"
+        )
+    return f"Pagefind が途中で終了しました（終了コード {code}）" if code else "Pagefind が途中で終了しました"
 
 
 class SiteIndexer:
