@@ -78,6 +78,13 @@ def test_new_from_a_script_names_the_unknown_keyword_that_stopped_it(project: Pa
     assert not (project / "cases" / "municipal" / f"{code}.yaml").exists()
 
 
+def test_new_from_a_script_names_the_question_left_unanswered(project: Path) -> None:
+    result = casebook("new", "--keywords", "OJT", cwd=project, answers="")  # no --org: asked, no answer
+    assert result.returncode == 1
+    assert "何も書き込みませんでした（「団体名（都道府県名を除く。例: 五霞町）」の答えがありません" in result.stderr
+    assert "その値をオプションで渡してください" in result.stderr
+
+
 def test_new_takes_a_category_by_the_label_the_site_shows(project: Path) -> None:
     code = village_code()
     result = casebook(

@@ -92,8 +92,17 @@ def _run_new(args: argparse.Namespace) -> int:
 
     try:
         return new_keyword(args) if args.keyword else new_case(args)
-    except (EOFError, KeyboardInterrupt):
-        print("\ncasebook new: 入力が途中で終わったため、何も書き込みませんでした", file=sys.stderr)
+    except EOFError as exc:
+        # Run from a script, an option left out becomes a question nobody answers: name it.
+        missing = (
+            f"（「{exc.args[0]}」の答えがありません — その値をオプションで渡してください。`casebook new --help`）"
+            if exc.args
+            else ""
+        )
+        print(f"\ncasebook new: 入力が途中で終わったため、何も書き込みませんでした{missing}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ncasebook new: 中断しました。何も書き込みませんでした", file=sys.stderr)
         return 1
 
 

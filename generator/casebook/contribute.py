@@ -44,7 +44,7 @@ def _ask(question: str, default: str | None = None) -> str:
     print(prompt, end="", file=sys.stderr, flush=True)
     answer = sys.stdin.readline()
     if not answer:
-        raise EOFError
+        raise EOFError(question)  # the caller says which answer was missing
     answer = answer.strip()
     return answer or (default or "")
 
