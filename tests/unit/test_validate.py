@@ -163,3 +163,25 @@ def test_a_village_recorded_as_a_town_is_reported_with_its_other_mistakes(tmp_pa
     (root / "municipal" / "kawaba.yaml").write_text(text, encoding="utf-8")
     fields = sorted(d.field for d in check([root], cwd=tmp_path).errors)
     assert fields == ["organization.kind", "organization.population.value"]
+
+
+def test_today_is_japans_today(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 01:00 JST on 1 December is still 30 November on a UTC build server: a record dated that morning
+    # in Japan is not "in the future" (a warning fails `mkdocs build --strict`); the next day's date is.
+    import datetime as dt
+
+    from casebook.validate import references
+
+    class Morning(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> Morning:
+            return cls(2026, 11, 30, 16, 0, tzinfo=dt.UTC).astimezone(tz)  # type: ignore[return-value]
+
+    monkeypatch.setattr(references, "datetime", Morning)
+    root = _corpus_copy(tmp_path)
+    goka = root / "municipal" / "goka.yaml"
+    text = goka.read_text(encoding="utf-8")
+    goka.write_text(re.sub(r"(?m)^updated: .*$", "updated: 2026-12-01", text), encoding="utf-8")
+    assert check([root], cwd=tmp_path).warnings == []
+    goka.write_text(re.sub(r"(?m)^updated: .*$", "updated: 2026-12-02", text), encoding="utf-8")
+    assert [w.field for w in check([root], cwd=tmp_path).warnings] == ["updated"]

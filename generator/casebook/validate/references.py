@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,8 @@ def load_roadmap(path: Path, corpus: Corpus, cwd: Path | None, refs: Refs) -> No
     corpus.roadmaps[path.stem] = RoadmapEntry(path.stem, shown, roadmap, doc)
 
 
+JST = timezone(timedelta(hours=9), "JST")
+"""Japan Standard Time (Japan keeps no daylight saving time)."""
 NAME_KIND_HINT = "団体区分か団体名を確かめてください（町と村は団体コードでは区別できません）"
 
 
@@ -90,7 +92,9 @@ def _check_record_dates(published: str | None, updated: str | None, at: Reporter
             "最終更新日を公開日以降にしてください",
         )
     # A slip of a digit (2062 for 2026) would put the record first in 新着・更新 and the feed for years.
-    today = date.today()
+    # "Today" is Japan's: contributors date records in JST, and a UTC server would call the morning's
+    # records (00:00–09:00 JST) tomorrow's, which fails a strict build.
+    today = datetime.now(JST).date()
     for name, value, word in (("published", published, "公開日"), ("updated", updated, "最終更新日")):
         if value and parse_date(value).first_day() > today:
             at(
