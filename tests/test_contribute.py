@@ -63,13 +63,18 @@ def test_new_with_options_writes_a_file_that_passes_check(project: Path) -> None
     assert written.read_text(encoding="utf-8") == text
 
 
-def test_new_from_a_script_names_the_unknown_keyword_that_stopped_it(project: Path) -> None:
-    code = village_code()
-    result = casebook(
+def new_village_case(project: Path, code: str, category: str, keywords: str) -> subprocess.CompletedProcess[str]:
+    """`casebook new` from a script (every option given, nothing on standard input) for a test village."""
+    return casebook(
         "new", "--org", "試験村", "--code", code, "--kind", "村", "--title", "若手職員の勉強会",
-        "--category", "practical-training", "--keywords", "OJT、DXアドバイサー", "--source", "guidebook", "--page", "4",
+        "--category", category, "--keywords", keywords, "--source", "guidebook", "--page", "4",
         "--summary", "", "--period", "", cwd=project, answers="",
     )  # fmt: skip
+
+
+def test_new_from_a_script_names_the_unknown_keyword_that_stopped_it(project: Path) -> None:
+    code = village_code()
+    result = new_village_case(project, code, "practical-training", "OJT、DXアドバイサー")
     assert result.returncode == 1
     assert (
         "「DXアドバイサー」は未登録のキーワードです（候補: DXアドバイザーの活用） — --keywords には登録済みのキーワードを書いてください"
@@ -87,11 +92,7 @@ def test_new_from_a_script_names_the_question_left_unanswered(project: Path) -> 
 
 def test_new_takes_a_category_by_the_label_the_site_shows(project: Path) -> None:
     code = village_code()
-    result = casebook(
-        "new", "--org", "試験村", "--code", code, "--kind", "村", "--title", "若手職員の勉強会",
-        "--category", "実務に即した人材育成", "--keywords", "OJT", "--source", "guidebook", "--page", "4",
-        "--summary", "", "--period", "", cwd=project, answers="",
-    )  # fmt: skip
+    result = new_village_case(project, code, "実務に即した人材育成", "OJT")
     assert result.returncode == 0, result.stderr
     written = yaml.safe_load((project / "cases" / "municipal" / f"{code}.yaml").read_text(encoding="utf-8"))
     assert written["category"] == "practical-training"

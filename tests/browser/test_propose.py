@@ -9,7 +9,7 @@ import difflib
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -290,27 +290,27 @@ def test_the_draft_survives_a_reload_and_can_be_cleared(page: Any) -> None:
     assert page.get_by_label("団体名（必須）").input_value() == ""
 
 
-def test_a_kind_chosen_while_the_form_loads_is_kept_over_a_saved_draft(browser: Any, base: str) -> None:
-    # The draft's kind followed the code (一般市); 長野市 is a 中核市, chosen before the form's script arrived.
-    context = browser.new_context()
-    cut_off(context, base)
-    tab = context.new_page()
-    tab.goto(base + "propose/")
-    tab.wait_for_function(READY)
-    tab.get_by_label("団体コード（必須）").fill("202011")
-    tab.get_by_label("団体名（必須）").fill("長野市")
-    assert tab.get_by_label("団体区分（必須）").input_value() == "一般市"
+def reload_slowly(tab: Any, meanwhile: Callable[[], object]) -> None:
+    """Reload as over a slow link: `meanwhile` runs while the form's script is still on its way."""
     held: list[Any] = []
     tab.route("**/assets/propose.js", lambda route: held.append(route))
     tab.reload(wait_until="commit")
-    tab.get_by_label("団体区分（必須）").select_option("中核市")
+    meanwhile()
     while not held:
         tab.wait_for_timeout(20)
     held[0].continue_()
+
+
+def test_a_kind_chosen_while_the_form_loads_is_kept_over_a_saved_draft(page: Any) -> None:
+    # The draft's kind followed the code (一般市); 長野市 is a 中核市, chosen before the form's script arrived.
+    tab = page  # a fresh profile on the propose page, its vocabulary loaded
+    tab.get_by_label("団体コード（必須）").fill("202011")
+    tab.get_by_label("団体名（必須）").fill("長野市")
+    assert tab.get_by_label("団体区分（必須）").input_value() == "一般市"
+    reload_slowly(tab, lambda: tab.get_by_label("団体区分（必須）").select_option("中核市"))
     tab.wait_for_function(READY)
     assert tab.get_by_label("団体区分（必須）").input_value() == "中核市"
     assert 'kind: "中核市"' in tab.locator("#cb-p-yaml").inner_text()
-    context.close()
 
 
 def test_fields_not_reached_yet_are_not_marked_until_the_contributor_tries_to_send(page: Any) -> None:
@@ -334,29 +334,18 @@ def test_fields_not_reached_yet_are_not_marked_until_the_contributor_tries_to_se
     assert "cb-p-summary" in page.evaluate(marked)
 
 
-def test_what_is_typed_while_the_form_loads_is_kept_over_a_saved_draft(browser: Any, base: str) -> None:
+def test_what_is_typed_while_the_form_loads_is_kept_over_a_saved_draft(page: Any) -> None:
     # A slow link: the contributor types the title before the vocabulary has arrived; the draft saved
     # last time fills the other fields but must not replace what was just typed.
-    context = browser.new_context()
-    cut_off(context, base)
-    tab = context.new_page()
-    tab.goto(base + "propose/")
-    tab.wait_for_function(READY)
+    tab = page  # a fresh profile on the propose page, its vocabulary loaded
     fill_a_town_case(tab)
     ready(tab)
-    held: list[Any] = []
-    tab.route("**/assets/propose.js", lambda route: held.append(route))  # the form's script is still on its way
-    tab.reload(wait_until="commit")
-    tab.get_by_label("タイトル（必須）").fill("職員の手で作る業務アプリ")
-    while not held:
-        tab.wait_for_timeout(20)
-    held[0].continue_()
+    reload_slowly(tab, lambda: tab.get_by_label("タイトル（必須）").fill("職員の手で作る業務アプリ"))
     ready(tab)
     assert tab.get_by_label("タイトル（必須）").input_value() == "職員の手で作る業務アプリ"
     assert tab.get_by_label("団体名（必須）").input_value() == "五霞町"  # from the draft
     assert tab.locator("#cb-p-category option:checked").inner_text() == "実務に即した人材育成"
     assert 'title: "職員の手で作る業務アプリ"' in tab.locator("#cb-p-yaml").inner_text()
-    context.close()
 
 
 def test_the_github_button_opens_the_new_file_editor_with_the_record(page: Any) -> None:

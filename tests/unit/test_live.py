@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -231,12 +233,8 @@ def test_a_broken_error_page_template_still_lists_the_problems(tmp_path: Path, m
     assert "error.html.j2:2:1: ページを作れません（TemplateSyntaxError" in page
 
 
-def test_catchup_works_one_build_at_a_time_and_takes_only_the_newest_waiting(tmp_path: Path) -> None:
-    import threading
-    import time
-
-    from casebook.live import Catchup
-
+def _held_catchup(first: Path) -> tuple[live.Catchup, list[Path], threading.Event]:
+    """A Catchup whose first job (`first`) is running and held until the returned event is set."""
     started, release = threading.Event(), threading.Event()
     done: list[Path] = []
 
@@ -245,9 +243,14 @@ def test_catchup_works_one_build_at_a_time_and_takes_only_the_newest_waiting(tmp
         release.wait(10)
         done.append(site)
 
-    catchup = Catchup(work)  # type: ignore[arg-type]
-    catchup.submit(tmp_path / "first", None)
+    catchup = live.Catchup(work)  # type: ignore[arg-type]
+    catchup.submit(first, None)
     assert started.wait(10)
+    return catchup, done, release
+
+
+def test_catchup_works_one_build_at_a_time_and_takes_only_the_newest_waiting(tmp_path: Path) -> None:
+    catchup, done, release = _held_catchup(tmp_path / "first")
     for name in ("second", "third", "fourth"):  # saved while the first is being worked on
         catchup.submit(tmp_path / name, None)
     release.set()
@@ -258,21 +261,7 @@ def test_catchup_works_one_build_at_a_time_and_takes_only_the_newest_waiting(tmp
 
 
 def test_catchup_stop_waits_for_the_running_job_and_drops_the_waiting_one(tmp_path: Path) -> None:
-    import threading
-
-    from casebook.live import Catchup
-
-    started, release = threading.Event(), threading.Event()
-    done: list[Path] = []
-
-    def work(site: Path, update: object) -> None:
-        started.set()
-        release.wait(10)
-        done.append(site)
-
-    catchup = Catchup(work)  # type: ignore[arg-type]
-    catchup.submit(tmp_path / "running", None)
-    assert started.wait(10)
+    catchup, done, release = _held_catchup(tmp_path / "running")
     catchup.submit(tmp_path / "waiting", None)
     threading.Timer(0.2, release.set).start()
     catchup.stop()

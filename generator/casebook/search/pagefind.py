@@ -171,11 +171,11 @@ class _Service:
                 self._deliver(json.loads(base64.b64decode(buffer[:end])))
                 del buffer[: end + 1]
                 end = buffer.find(b",")
-        ended = _ended_how(self._process)
         with self._lock:  # the service ended: nothing still waiting may hang
-            for future in self._replies.values():
-                if not future.done():
-                    future.set_exception(SearchIndexError(ended))
+            waiting = [future for future in self._replies.values() if not future.done()]
+            ended = _ended_how(self._process) if waiting else ""
+            for future in waiting:
+                future.set_exception(SearchIndexError(ended))
 
     def _deliver(self, reply: dict[str, Any]) -> None:
         ident = reply.get("message_id")

@@ -148,13 +148,15 @@ def slugs_for_labels(diagnostics: Iterable[Diagnostic], tax: Taxonomy) -> list[D
 
     Records are checked file by file before the taxonomy is consulted, so the slug is looked up here.
     """
+    labels = {
+        field: {normalize_key(t.label): (t.label, t.slug) for t in terms}
+        for field, terms in (("category", tax.categories), ("challenges", tax.challenges))
+    }
     out = []
     for d in diagnostics:
         field = "challenges" if re.fullmatch(r"challenges\[\d+\]", d.field) else d.field
-        terms = tax.categories if field == "category" else tax.challenges if field == "challenges" else []
-        labels = {normalize_key(t.label): (t.label, t.slug) for t in terms}
-        found = _LABEL_AS_SLUG.match(d.message) if labels else None
-        if found and (named := labels.get(normalize_key(found["value"]))):
+        found = _LABEL_AS_SLUG.match(d.message) if field in labels else None
+        if found and (named := labels[field].get(normalize_key(found["value"]))):
             d = replace(d, hint=f"表示名「{named[0]}」ではなく、その slug「{named[1]}」を書いてください")
         out.append(d)
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -65,13 +65,16 @@ NAME_KIND_HINT = "団体区分か団体名を確かめてください（町と�
 def cross_check(corpus: Corpus, loaded: list[Loaded], refs: Refs) -> None:
     """Checks against the taxonomy and the other records, on every field that is valid."""
     out = corpus.diagnostics
+    # "Today" is Japan's: contributors date records in JST, and a UTC server would call the morning's
+    # records (00:00–09:00 JST) tomorrow's, which fails a strict build.
+    today = datetime.now(JST).date()
     for item in sorted(loaded, key=lambda i: i.doc.path):
         values = item.values
         at = Reporter(item.doc.path, item.doc, out)
         check_keywords(at, (), values.get("keywords") or [], refs)
         check_links(at, (), values.get("challenges") or [], values.get("programs") or [], refs)
         check_sources(values.get("sources") or [], refs, at)
-        _check_record_dates(values.get("published"), values.get("updated"), at)
+        _check_record_dates(values.get("published"), values.get("updated"), today, at)
         category = values.get("category")
         if item.kind == "case" and isinstance(category, str) and (problem := refs.term("categories", category)):
             at(("category",), *problem)
@@ -84,19 +87,21 @@ def cross_check(corpus: Corpus, loaded: list[Loaded], refs: Refs) -> None:
     _duplicates(loaded, out)
 
 
-def _check_record_dates(published: str | None, updated: str | None, at: Reporter) -> None:
-    if published and updated and parse_date(published).first_day() > parse_date(updated).last_day():
+def _check_record_dates(published: str | None, updated: str | None, today: date, at: Reporter) -> None:
+    first = parse_date(published) if published else None
+    last = parse_date(updated) if updated else None
+    if first and last and first.first_day() > last.last_day():
         at(
             ("updated",),
             f"最終更新日 {updated} が公開日 {published} より前です",
             "最終更新日を公開日以降にしてください",
         )
     # A slip of a digit (2062 for 2026) would put the record first in 新着・更新 and the feed for years.
-    # "Today" is Japan's: contributors date records in JST, and a UTC server would call the morning's
-    # records (00:00–09:00 JST) tomorrow's, which fails a strict build.
-    today = datetime.now(JST).date()
-    for name, value, word in (("published", published, "公開日"), ("updated", updated, "最終更新日")):
-        if value and parse_date(value).first_day() > today:
+    for name, value, parsed, word in (
+        ("published", published, first, "公開日"),
+        ("updated", updated, last, "最終更新日"),
+    ):
+        if parsed and parsed.first_day() > today:
             at(
                 (name,),
                 f"{word} {value} が今日（{today.isoformat()}）より後です",
