@@ -329,9 +329,20 @@ def test_fields_not_reached_yet_are_not_marked_until_the_contributor_tries_to_se
         item.startswith("時期: 「来年の春」は日付として読めません")
         for item in page.locator("#cb-p-problems li").all_inner_texts()
     )
+    page.get_by_label("団体コード（必須）").fill("104485")
+    page.get_by_label("団体名（必須）").fill("川場村")
+    page.get_by_label("団体区分（必須）").select_option("町")  # a problem near the top, found after the others
     page.get_by_role("button", name="ファイルをダウンロード").click()  # now every problem is shown at its field
     assert page.locator("#cb-p-summary-msg").inner_text() == "必須項目「概要」がありません — 入力してください"
     assert "cb-p-summary" in page.evaluate(marked)
+    # The list follows the page, and the button took the reader to the first field on it.
+    order = page.evaluate("[...document.querySelectorAll('#cb-propose [data-field]')].map((e) => e.dataset.field)")
+    listed = [
+        link.split("#cb-p-", 1)[1]
+        for link in page.eval_on_selector_all("#cb-p-problems a", "as => as.map(a => a.href)")
+    ]
+    assert listed == sorted(listed, key=order.index)
+    assert page.evaluate("document.activeElement.id") == f"cb-p-{listed[0]}"
 
 
 def test_what_is_typed_while_the_form_loads_is_kept_over_a_saved_draft(page: Any) -> None:

@@ -291,6 +291,8 @@
   const INTERVIEW = ["effect", "difficulty", "hr_coordination", "future"];
   const DRAFT = `casebook:propose:${location.pathname}`;
 
+  const FIELD_ORDER = [...root.querySelectorAll("[data-field]")].map((element) => element.dataset.field);
+
   const start = (data) => {
     const vocabularies = { keywords: new Vocabulary(data.keywords), challenges: new Vocabulary(data.challenges) };
     const picked = { keywords: [], challenges: [] };
@@ -366,7 +368,8 @@
         out.id = `ID「${ident}」はすでに使われています — 別のファイル名にしてください`;
       }
       for (const [name, picker] of Object.entries(pickers)) if (picker.problem) out[name] = picker.problem;
-      return Object.fromEntries(Object.entries(out).filter(([, v]) => v));
+      // In the page's order: the list reads top to bottom, and a send button moves to the first one.
+      return Object.fromEntries(FIELD_ORDER.filter((name) => out[name]).map((name) => [name, out[name]]));
     };
 
     const prefectureOf = (c) => data.prefectures[Number(c.slice(0, 2)) - 1];
