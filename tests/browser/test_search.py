@@ -365,7 +365,8 @@ def test_a_misspelt_query_offers_the_vocabularys_spelling(search: SearchPage, ty
 
 
 @pytest.mark.parametrize(
-    ("query", "pieces_only"), [("xyzzy", True), ("あいうえおかきくけこ", True), ("研修する", False), ("研修", False)]
+    ("query", "pieces_only"),
+    [("xyzzy", True), ("あいうえおかきくけこ", True), ("研修する", False), ("職員の研修", False), ("研修", False)],
 )
 def test_a_word_found_nowhere_is_not_reported_as_found(search: SearchPage, query: str, pieces_only: bool) -> None:
     # Pagefind shortens an unknown word until part of it matches (xyzzy lists a page with 伴走x自律): the

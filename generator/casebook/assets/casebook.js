@@ -215,12 +215,24 @@
     };
 
     // Pagefind shortens a word it does not know until something matches (xyzzy → x): when no query word
-    // is in the results and what matched is less than half of each, say so instead of "N 件見つかりました".
+    // is in the results and the words Pagefind marked (two characters or more: a lone character is
+    // noise) cover less than half of each, say so instead of "N 件見つかりました". 職員の研修 is covered
+    // by 職員 and 研修, so it is found as usual.
     const marks = (d) => [...(d.excerpt || "").matchAll(/<mark>([^<]*)<\/mark>/g)].map((m) => normalizeKey(m[1]));
     const onlyPieces = (data, missing) => {
-      const matched = data.flatMap(marks);
-      const longest = (word) => Math.max(0, ...matched.filter((m) => word.includes(m)).map((m) => [...m].length));
-      return missing.length === words.length && missing.every((word) => longest(word) * 2 < [...word].length);
+      const matched = new Set(data.flatMap(marks).filter((m) => [...m].length >= 2));
+      const covered = (word) => {
+        const chars = [...word];
+        const hit = new Set();
+        for (const m of matched) {
+          const piece = [...m];
+          for (let at = 0; at + piece.length <= chars.length; at += 1) {
+            if (piece.every((c, i) => chars[at + i] === c)) piece.forEach((_, i) => hit.add(at + i));
+          }
+        }
+        return hit.size;
+      };
+      return missing.length === words.length && missing.every((word) => covered(word) * 2 < [...word].length);
     };
 
     const offerSuggestions = async (mine, data) => {
