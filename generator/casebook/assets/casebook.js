@@ -215,31 +215,29 @@
     };
 
     // Pagefind shortens a word it does not know until something matches (xyzzy → x): when no query word
-    // is in the results and the words Pagefind marked (two characters or more: a lone character is
-    // noise) cover less than half of each, say so instead of "N 件見つかりました". 職員の研修 is covered
-    // by 職員 and 研修, so it is found as usual.
-    const marks = (d) => [...(d.excerpt || "").matchAll(/<mark>([^<]*)<\/mark>/g)].map((m) => normalizeKey(m[1]));
-    const onlyPieces = (data, missing) => {
-      const matched = new Set(data.flatMap(marks).filter((m) => [...m].length >= 2));
-      const covered = (word) => {
-        const chars = [...word];
-        const hit = new Set();
-        for (const m of matched) {
-          const piece = [...m];
-          for (let at = 0; at + piece.length <= chars.length; at += 1) {
-            if (piece.every((c, i) => chars[at + i] === c)) piece.forEach((_, i) => hit.add(at + i));
-          }
-        }
-        return hit.size;
-      };
-      return missing.length === words.length && missing.every((word) => covered(word) * 2 < [...word].length);
+    // is in the results, and the stretches of it (two characters or more; a lone character is noise)
+    // that the results do hold cover less than half of each word, say so instead of "N 件見つかりました".
+    // 職員の研修 is covered by 職員 and 研修 (it is a phrase, found in pieces); xyzzy by nothing.
+    const coveredIn = (word, text) => {
+      const chars = [...word];
+      if (chars.length > 30) return true; // a pasted sentence: no stray word, and too long to take apart
+      const hit = new Set();
+      for (let from = 0; from < chars.length - 1; from += 1) {
+        let to = chars.length;
+        while (to - from >= 2 && !text.includes(chars.slice(from, to).join(""))) to -= 1;
+        for (let i = from; to - from >= 2 && i < to; i += 1) hit.add(i);
+      }
+      return hit.size * 2 >= chars.length;
     };
+    const onlyPieces = (text, missing) =>
+      missing.length === words.length && !missing.some((word) => coveredIn(word, text));
 
     const offerSuggestions = async (mine, data) => {
-      const text = data.map((d) => normalizeKey(`${d.meta.title || ""}${d.content || ""}`)).join("\n");
+      // Pagefind 1.6 puts a zero-width space between the words of `content`: the text as written has none.
+      const text = data.map((d) => normalizeKey(`${d.meta.title || ""}${d.content || ""}`).replace(/\u200b/g, "")).join("\n");
       const missing = words.filter((w) => w.length >= 2 && !text.includes(w));
       if (!missing.length) return;
-      if (data.length && onlyPieces(data, missing)) {
+      if (data.length && onlyPieces(text, missing)) {
         status.textContent = `「${input.value.trim()}」を含むページはありません。語の一部だけが合う ${ordered.length} 件を表示しています。`;
       }
       const offers = [];
