@@ -15,17 +15,22 @@ export NO_MKDOCS_2_WARNING := 1
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# Packages go in with uv (a fresh clone's test set-up: about 4 s, where pip took 20–33 s); pip is the
+# fallback when uv cannot be had or fails. Either way they come from PyPI, as pyproject.toml lists them.
+install = { $(BIN)/python -m pip install -q uv >/dev/null 2>&1 && \
+	    $(BIN)/python -m uv pip install -q --python $(BIN)/python $(1); } || \
+	  { echo "注意: uv が使えないため pip で入れます" >&2; $(BIN)/python -m pip install -q $(1); }
+
 $(STAMP): pyproject.toml $(PAGEFIND_STAMP) | $(BIN)/python
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e .
+	$(call install,-e .)
 	rm -f $(VENV)/.installed-[0-9]*
 	touch $@
 
-# The tests' stamp installs everything in one pip run (one resolution; about 9 s less on a fresh clone)
+# The tests' stamp installs everything in one run (one resolution; about 9 s less on a fresh clone)
 # and stands for the serving stamp too.
+TEST_EXTRAS := '.[test,engines]'
 $(TEST_STAMP): pyproject.toml $(PAGEFIND_STAMP) | $(BIN)/python
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test,engines]'
+	$(call install,-e $(TEST_EXTRAS))
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP) $@
 
