@@ -36,7 +36,7 @@ def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subp
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A wheel built from a copy of the sources (an in-tree build would leave build/ and *.egg-info behind)."""
     src = tmp_path_factory.mktemp("src")
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE", "LICENSE-CONTENT"):
         (src / name).write_bytes((ROOT / name).read_bytes())
     shutil.copytree(ROOT / "generator", src / "generator", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     dist = tmp_path_factory.mktemp("dist")
@@ -55,6 +55,9 @@ def test_the_wheel_holds_every_file_of_the_package(wheel: Path) -> None:
     }
     assert sources - shipped == set()
     assert {"casebook/templates/case.md.j2", "casebook/theme/main.html", "casebook/hosting/web.config"} <= shipped
+    # Both licences travel with the code: MIT for the generator, CC BY 4.0 for the records and pages.
+    licences = {Path(name).name for name in shipped if ".dist-info/licenses/" in name}
+    assert licences == {"LICENSE", "LICENSE-CONTENT"}
 
 
 def test_the_installed_wheel_builds_and_packages_the_knowledge_base(wheel: Path, tmp_path: Path) -> None:
