@@ -93,14 +93,20 @@ tools: $(TOOLS_STAMP)
 TEST_WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
+# The tests start Python a few hundred times (builds, the CLI): compile casebook once for all of them,
+# since machines with PYTHONDONTWRITEBYTECODE=1 would compile it again in every process.
+COMPILE := $(BIN)/python -m compileall -q generator tests >/dev/null
+
 ## test: すべてのテスト（ブラウザテスト・アクセシビリティ・HTML 検査を含む）
 test: $(TEST_STAMP) chromium nginx $(TOOLS_STAMP) lint
 	$(BIN)/casebook check
+	$(COMPILE)
 	$(PYTEST)
 
 ## test-fast: ブラウザテスト以外のすべて（編集の合間に。chromium も npm の道具も要りません）
 test-fast: $(TEST_STAMP) lint
 	$(BIN)/casebook check
+	$(COMPILE)
 	$(PYTEST) -m 'not browser'
 
 ## bench-search: 検索の索引時間・大きさ・取得量を測り、5,000 件の合成データで Pagefind だけの場合と並べる

@@ -117,9 +117,9 @@ def dark_violations(page: Any, url: str) -> tuple[list[str], list[str]]:
 
 
 def visit_every_page_type(
-    browser: Any, site: Path, widths: tuple[int, ...] = (1280,), dark_too: bool = False
+    browser: Any, site: Path, widths: tuple[int, ...] = (1280,), dark_too: bool = False, urls: list[str] | None = None
 ) -> dict[str, list[str]]:
-    """Open one page of every kind, as a reader with no internet would; what went wrong, gate by gate.
+    """Open one page of every kind (or `urls`), as a reader with no internet would; what went wrong, gate by gate.
 
     Every request outside the site's own origin is listed (no fonts, no CDN, no analytics: none may even
     be attempted); script errors are collected; axe-core checks WCAG 2.1 A/AA, at each of `widths` in turn
@@ -136,7 +136,7 @@ def visit_every_page_type(
         page = context.new_page()
         page.on("console", lambda m: found["errors"].append(f"{page.url}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: found["errors"].append(f"{page.url}: {e}"))
-        for url in page_types():
+        for url in page_types() if urls is None else urls:
             response = page.goto(base + url)
             if response is None or response.status != 200:
                 found["errors"].append(f"{url}: HTTP {response and response.status}")
