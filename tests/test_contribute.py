@@ -83,11 +83,21 @@ def test_new_from_a_script_names_the_unknown_keyword_that_stopped_it(project: Pa
     assert not (project / "cases" / "municipal" / f"{code}.yaml").exists()
 
 
-def test_new_from_a_script_names_the_question_left_unanswered(project: Path) -> None:
-    result = casebook("new", "--keywords", "OJT", cwd=project, answers="")  # no --org: asked, no answer
+@pytest.mark.parametrize(
+    ("given", "question", "option"),
+    [
+        ((), "団体名（都道府県名を除く。例: 五霞町）", "--org"),
+        (("--org", "川場村"), "全国地方公共団体コード（6 桁。例: 085421）", "--code"),
+        (("--org", "川場村", "--code", "104485", "--kind", "村"), "事例のタイトル", "--title"),
+        (("--keyword",), "キーワードの表示名", "--label"),
+    ],
+)
+def test_new_from_a_script_names_the_question_left_unanswered_and_its_option(
+    project: Path, given: tuple[str, ...], question: str, option: str
+) -> None:
+    result = casebook("new", "--keywords", "OJT", *given, cwd=project, answers="")  # asked, no answer
     assert result.returncode == 1
-    assert "何も書き込みませんでした（「団体名（都道府県名を除く。例: 五霞町）」の答えがありません" in result.stderr
-    assert "その値をオプションで渡してください" in result.stderr
+    assert f"何も書き込みませんでした（「{question}」の答えがありません — {option} で渡してください" in result.stderr
 
 
 def test_new_takes_a_category_by_the_label_the_site_shows(project: Path) -> None:

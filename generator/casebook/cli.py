@@ -94,11 +94,9 @@ def _run_new(args: argparse.Namespace) -> int:
         return new_keyword(args) if args.keyword else new_case(args)
     except EOFError as exc:
         # Run from a script, an option left out becomes a question nobody answers: name it.
-        missing = (
-            f"（「{exc.args[0]}」の答えがありません — その値をオプションで渡してください。`casebook new --help`）"
-            if exc.args
-            else ""
-        )
+        question, option = (*exc.args, "", "")[:2]
+        how = f"{option} で渡してください" if option else "その値をオプションで渡してください"
+        missing = f"（「{question}」の答えがありません — {how}。`casebook new --help`）" if question else ""
         print(f"\ncasebook new: 入力が途中で終わったため、何も書き込みませんでした{missing}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -39,12 +39,13 @@ from casebook.taxonomy import Taxonomy, normalize_key
 from casebook.validate import Corpus, check, is_safe_id
 
 
-def _ask(question: str, default: str | None = None) -> str:
+def _ask(question: str, default: str | None = None, option: str = "") -> str:
+    """One answer from stdin; at its end (a script), EOFError names the question and the option that answers it."""
     prompt = f"{question}{f' [{default}]' if default else ''}: "
     print(prompt, end="", file=sys.stderr, flush=True)
     answer = sys.stdin.readline()
     if not answer:
-        raise EOFError(question)  # the caller says which answer was missing
+        raise EOFError(question, option)  # the caller says which answer was missing
     answer = answer.strip()
     return answer or (default or "")
 
@@ -82,18 +83,18 @@ def new_case(args: argparse.Namespace) -> int:
     tax = corpus.taxonomy
     if args.id in corpus.entries:  # say so before the questions, not after them
         return _taken(args.id)
-    org = _required(args.org, "団体名（都道府県名を除く。例: 五霞町）", "団体名")
+    org = _required(args.org, "団体名（都道府県名を除く。例: 五霞町）", "団体名", "--org")
     code = _ask_code(args.code)
     kind = _ask_kind(args.kind, code, org)
-    title = _required(args.title, "事例のタイトル", "タイトル")
+    title = _required(args.title, "事例のタイトル", "タイトル", "--title")
     category = _ask_category(args.category, tax)
     keywords = _keywords(args.keywords, corpus)
     summary = (
         args.summary if args.summary is not None else _optional("取り組みの概要（300 字以内。あとで書くなら空欄）")
     )
-    period = _ask_date(args.period, "取り組みを始めた時期（例: 令和5年度、R5.4。なければ空欄）")
+    period = _ask_date(args.period, "取り組みを始めた時期（例: 令和5年度、R5.4。なければ空欄）", "--period")
     source = _ask_source(args, tax)
-    page_text = str(args.page) if args.page else _ask("出典のページ（なければ空欄）", "")
+    page_text = str(args.page) if args.page else _ask("出典のページ（なければ空欄）", "", "--page")
     page = int(page_text) if page_text.isdigit() else None
     section = None if page or args.page else _optional("資料の節や見出し（なければ空欄）") or None
     ident = args.id or suggest_id(code, set(corpus.entries))
@@ -120,21 +121,21 @@ def _taken(ident: str) -> int:
     return 1
 
 
-def _required(given: str | None, question: str, name: str) -> str:
-    answer = given or _ask(question)
+def _required(given: str | None, question: str, name: str, option: str) -> str:
+    answer = given or _ask(question, option=option)
     while not answer:
-        answer = _ask(f"{name}は必須です。{name}")
+        answer = _ask(f"{name}は必須です。{name}", option=option)
     return answer
 
 
 def _ask_code(given: str | None) -> str:
     """A valid 団体コード; a 5-digit one gets its check digit offered as the default answer."""
-    code = unicodedata.normalize("NFKC", given or _ask("全国地方公共団体コード（6 桁。例: 085421）")).strip()
+    code = unicodedata.normalize("NFKC", given or _ask("全国地方公共団体コード（6 桁。例: 085421）", option="--code")).strip()
     while (problem := code_problem(code)) is not None:
         print(f"  {problem}", file=sys.stderr)
         full = completed_code(code)
         question = "団体コードをもう一度（そのままでよければ Enter）" if full else "団体コードをもう一度"
-        code = unicodedata.normalize("NFKC", _ask(question, full)).strip()
+        code = unicodedata.normalize("NFKC", _ask(question, full, "--code")).strip()
     return code
 
 
@@ -142,7 +143,7 @@ def _ask_kind(given: str | None, code: str, name: str) -> OrgKind:
     """A 団体区分 that fits the code and the name; a misfit is explained in plain words and asked again."""
     kinds = [k.value for k in OrgKind]
     likely = default_kind(code, name).value
-    text = given or _ask(f"団体区分（{'/'.join(kinds)}）", likely)
+    text = given or _ask(f"団体区分（{'/'.join(kinds)}）", likely, "--kind")
     while True:
         if text not in kinds:
             print(f"  「{text}」は団体区分にありません。次から選んでください: {'/'.join(kinds)}", file=sys.stderr)
@@ -150,7 +151,7 @@ def _ask_kind(given: str | None, code: str, name: str) -> OrgKind:
             print(f"  {problem}", file=sys.stderr)
         else:
             return OrgKind(text)
-        text = _ask("団体区分をもう一度", likely)
+        text = _ask("団体区分をもう一度", likely, "--kind")
 
 
 def _ask_category(given: str | None, tax: Taxonomy) -> str:
@@ -160,7 +161,7 @@ def _ask_category(given: str | None, tax: Taxonomy) -> str:
     category = given
     if category is None:
         _list_categories(tax)
-        category = _ask("カテゴリ（番号か英字の名前）", "1")
+        category = _ask("カテゴリ（番号か英字の名前）", "1", "--category")
     while category not in slugs:
         if category.isdigit() and 1 <= int(category) <= len(slugs):
             return slugs[int(category) - 1]
@@ -171,7 +172,7 @@ def _ask_category(given: str | None, tax: Taxonomy) -> str:
             f"  「{category}」はカテゴリにありません{f'（もしかして {guess[0]}？）' if guess else ''}", file=sys.stderr
         )
         _list_categories(tax)
-        category = _ask("カテゴリ（番号か英字の名前）", "1")
+        category = _ask("カテゴリ（番号か英字の名前）", "1", "--category")
     return category
 
 
@@ -180,7 +181,7 @@ def _list_categories(tax: Taxonomy) -> None:
         print(f"  {i}. {c.label}（{c.slug}）", file=sys.stderr)
 
 
-def _ask_date(given: str | None, question: str) -> str | None:
+def _ask_date(given: str | None, question: str, option: str) -> str | None:
     """One date as check reads it (和暦 too), or None; a period or a typo is explained and asked again."""
     text = given if given is not None else _optional(question)
     while text:
@@ -189,7 +190,7 @@ def _ask_date(given: str | None, question: str) -> str | None:
             return text
         except ValueError as exc:
             print(f"  {exc} — {ACCEPTED_FORMS}", file=sys.stderr)
-        text = _ask("もう一度（なければ空欄）", "")
+        text = _ask("もう一度（なければ空欄）", "", option)
     return None
 
 
@@ -207,31 +208,32 @@ def _ask_source(args: argparse.Namespace, tax: Taxonomy) -> str | NewSource:
         for i, s in enumerate(tax.sources, start=1):
             print(f"  {i}. {s.title}（{s.id}）", file=sys.stderr)
         print(f"  {NEW_SOURCE}. 登録されていない資料（団体の計画書・報告書・ホームページなど）", file=sys.stderr)
-        source = _ask(f"出典資料（番号か id。登録されていない資料は {NEW_SOURCE}）", "1" if ids else NEW_SOURCE)
+        source = _ask(f"出典資料（番号か id。登録されていない資料は {NEW_SOURCE}）", "1" if ids else NEW_SOURCE, "--source")
     while source not in ids:
         if source in (NEW_SOURCE, "新規"):
             return _new_source(None, None, None, None)
         if source.isdigit() and 1 <= int(source) <= len(ids):
             return ids[int(source) - 1]
         source = _ask(
-            f"「{source}」は cases/sources.yaml にありません。番号か id（登録されていない資料は {NEW_SOURCE}）"
+            f"「{source}」は cases/sources.yaml にありません。番号か id（登録されていない資料は {NEW_SOURCE}）",
+            option="--source",
         )
     return source
 
 
 def _new_source(title: str | None, publisher: str | None, date: str | None, url: str | None) -> NewSource:
-    title = _required(title, "資料名（例: 五霞町デジタル人材育成プラン）", "資料名")
-    publisher = _required(publisher, "発行者（例: 五霞町）", "発行者")
+    title = _required(title, "資料名（例: 五霞町デジタル人材育成プラン）", "資料名", "--source-title")
+    publisher = _required(publisher, "発行者（例: 五霞町）", "発行者", "--source-publisher")
     if date is None and url is None:
-        answer = _ask("資料の日付か URL（例: 令和6年4月、https://…。なければ空欄）", "")
+        answer = _ask("資料の日付か URL（例: 令和6年4月、https://…。なければ空欄）", "", "--source-date か --source-url")
         url = answer if answer.startswith(("http://", "https://")) else None
         date = None if url else answer
-    return NewSource(title, publisher, _ask_date(date, "資料の日付") if date else None, url)
+    return NewSource(title, publisher, _ask_date(date, "資料の日付", "--source-date") if date else None, url)
 
 
 def _keywords(given: str | None, corpus: Corpus) -> list[str]:
     tax = corpus.taxonomy
-    text = given if given is not None else _ask("キーワード（読点かカンマ区切り。例: OJT, グループウェア）", "")
+    text = given if given is not None else _ask("キーワード（読点かカンマ区切り。例: OJT, グループウェア）", "", "--keywords")
     chosen: list[str] = []
     pending = [t.strip() for t in text.replace("、", ",").split(",") if t.strip()]
     while pending:
@@ -253,7 +255,7 @@ def _keywords(given: str | None, corpus: Corpus) -> list[str]:
             )
             question = "別のキーワードか空欄（外す）"
         try:
-            answer = _ask(question)
+            answer = _ask(question, option="--keywords")
         except EOFError:  # run from a script: say which word stopped it, not only that input ended
             offer = f"（候補: {'、'.join(options)}）" if options else ""
             print(
@@ -274,11 +276,11 @@ def new_keyword(args: argparse.Namespace) -> int:
     if corpus is None:
         return 1
     tax = corpus.taxonomy
-    label = args.label or _ask("キーワードの表示名")
+    label = args.label or _ask("キーワードの表示名", option="--label")
     similar = near_duplicates(label, tax)
     if similar:
         print(f"  似たキーワードがあります: {'、'.join(similar)}", file=sys.stderr)
-        if not args.yes and _ask("それでも新しく追加しますか（y/N）", "N").lower() not in ("y", "yes", "はい"):
+        if not args.yes and _ask("それでも新しく追加しますか（y/N）", "N", "--yes").lower() not in ("y", "yes", "はい"):
             print(
                 "casebook new: 追加しませんでした。既存のキーワードか、その別名（aliases）を使ってください",
                 file=sys.stderr,
@@ -286,10 +288,10 @@ def new_keyword(args: argparse.Namespace) -> int:
             return 1
     draft = KeywordDraft(
         label=label,
-        slug=args.slug or _ask("URL に使う英字の名前（半角英小文字・数字・ハイフン。例: one-person-it）"),
-        yomi=args.yomi or _ask("読み（ひらがな）"),
-        group=args.group or _ask("分類", tax.keywords[0].group if tax.keywords else None),
-        description=args.description or _ask("説明（1 文）"),
+        slug=args.slug or _ask("URL に使う英字の名前（半角英小文字・数字・ハイフン。例: one-person-it）", option="--slug"),
+        yomi=args.yomi or _ask("読み（ひらがな）", option="--yomi"),
+        group=args.group or _ask("分類", tax.keywords[0].group if tax.keywords else None, "--group"),
+        description=args.description or _ask("説明（1 文）", option="--description"),
         aliases=tuple(a.strip() for a in (args.aliases or "").split(",") if a.strip()),
     )
     problems = keyword_problems(draft, tax)
