@@ -130,7 +130,9 @@ def _required(given: str | None, question: str, name: str, option: str) -> str:
 
 def _ask_code(given: str | None) -> str:
     """A valid 団体コード; a 5-digit one gets its check digit offered as the default answer."""
-    code = unicodedata.normalize("NFKC", given or _ask("全国地方公共団体コード（6 桁。例: 085421）", option="--code")).strip()
+    code = unicodedata.normalize(
+        "NFKC", given or _ask("全国地方公共団体コード（6 桁。例: 085421）", option="--code")
+    ).strip()
     while (problem := code_problem(code)) is not None:
         print(f"  {problem}", file=sys.stderr)
         full = completed_code(code)
@@ -208,7 +210,9 @@ def _ask_source(args: argparse.Namespace, tax: Taxonomy) -> str | NewSource:
         for i, s in enumerate(tax.sources, start=1):
             print(f"  {i}. {s.title}（{s.id}）", file=sys.stderr)
         print(f"  {NEW_SOURCE}. 登録されていない資料（団体の計画書・報告書・ホームページなど）", file=sys.stderr)
-        source = _ask(f"出典資料（番号か id。登録されていない資料は {NEW_SOURCE}）", "1" if ids else NEW_SOURCE, "--source")
+        source = _ask(
+            f"出典資料（番号か id。登録されていない資料は {NEW_SOURCE}）", "1" if ids else NEW_SOURCE, "--source"
+        )
     while source not in ids:
         if source in (NEW_SOURCE, "新規"):
             return _new_source(None, None, None, None)
@@ -225,7 +229,9 @@ def _new_source(title: str | None, publisher: str | None, date: str | None, url:
     title = _required(title, "資料名（例: 五霞町デジタル人材育成プラン）", "資料名", "--source-title")
     publisher = _required(publisher, "発行者（例: 五霞町）", "発行者", "--source-publisher")
     if date is None and url is None:
-        answer = _ask("資料の日付か URL（例: 令和6年4月、https://…。なければ空欄）", "", "--source-date か --source-url")
+        answer = _ask(
+            "資料の日付か URL（例: 令和6年4月、https://…。なければ空欄）", "", "--source-date か --source-url"
+        )
         url = answer if answer.startswith(("http://", "https://")) else None
         date = None if url else answer
     return NewSource(title, publisher, _ask_date(date, "資料の日付", "--source-date") if date else None, url)
@@ -233,7 +239,11 @@ def _new_source(title: str | None, publisher: str | None, date: str | None, url:
 
 def _keywords(given: str | None, corpus: Corpus) -> list[str]:
     tax = corpus.taxonomy
-    text = given if given is not None else _ask("キーワード（読点かカンマ区切り。例: OJT, グループウェア）", "", "--keywords")
+    text = (
+        given
+        if given is not None
+        else _ask("キーワード（読点かカンマ区切り。例: OJT, グループウェア）", "", "--keywords")
+    )
     chosen: list[str] = []
     pending = [t.strip() for t in text.replace("、", ",").split(",") if t.strip()]
     while pending:
@@ -288,7 +298,8 @@ def new_keyword(args: argparse.Namespace) -> int:
             return 1
     draft = KeywordDraft(
         label=label,
-        slug=args.slug or _ask("URL に使う英字の名前（半角英小文字・数字・ハイフン。例: one-person-it）", option="--slug"),
+        slug=args.slug
+        or _ask("URL に使う英字の名前（半角英小文字・数字・ハイフン。例: one-person-it）", option="--slug"),
         yomi=args.yomi or _ask("読み（ひらがな）", option="--yomi"),
         group=args.group or _ask("分類", tax.keywords[0].group if tax.keywords else None, "--group"),
         description=args.description or _ask("説明（1 文）", option="--description"),
