@@ -177,6 +177,19 @@ def test_an_unknown_keywords_candidates_can_be_chosen_at_once(page: Any) -> None
     page.get_by_role("button", name="「グループウェア」を追加").click()
     assert page.get_by_role("button", name="「グループウェア」を外す").is_visible()
     assert page.locator("#cb-p-keywords-msg").inner_text() == ""
+    # The same slip again: the candidate chosen already is not offered as if it were not.
+    box.fill("グループウエア")
+    box.press("Enter")
+    assert page.locator("#cb-p-keywords-msg").inner_text() == (
+        "未登録のキーワード「グループウエア」 — 候補: ワーキンググループ（「グループウェア」はもう選んであります）"
+    )
+    assert page.get_by_role("button", name="「グループウェア」を追加").count() == 0
+    page.get_by_role("button", name="「ワーキンググループ」を追加").click()
+    box.fill("グループウエア")  # now every candidate is chosen
+    box.press("Enter")
+    assert page.locator("#cb-p-keywords-msg").inner_text() == (
+        "未登録のキーワード「グループウエア」 — 候補の「グループウェア」「ワーキンググループ」はもう選んであります（この入力は消してください）"
+    )
 
 
 def test_terms_written_as_in_a_document_are_chosen_each(page: Any) -> None:

@@ -669,10 +669,17 @@
       if (!unknown.length) return;
       input.value = unknown.join("、");
       const text = unknown[0];
-      const candidates = vocabulary.suggestions(text);
-      picker.problem = `未登録の${what}「${text}」 — ${candidates.length ? `候補: ${candidates.join("、")}` : `登録済みの${what}から選んでください`}`;
-      // The candidates can be chosen right here, as the completions can.
-      offer(candidates.map((label) => vocabulary.terms.find((t) => t.label === label)).filter((t) => t && !chosen.includes(t)));
+      // Candidates already chosen are not offered again: the message says so, and the box is what is left.
+      const candidates = vocabulary.suggestions(text).map((label) => vocabulary.terms.find((t) => t.label === label));
+      const open = candidates.filter((t) => t && !chosen.includes(t));
+      const taken = candidates.filter((t) => t && chosen.includes(t)).map((t) => `「${t.label}」`);
+      const hint = open.length
+        ? `候補: ${open.map((t) => t.label).join("、")}${taken.length ? `（${taken.join("")}はもう選んであります）` : ""}`
+        : taken.length
+          ? `候補の${taken.join("")}はもう選んであります（この入力は消してください）`
+          : `登録済みの${what}から選んでください`;
+      picker.problem = `未登録の${what}「${text}」 — ${hint}`;
+      offer(open); // the candidates can be chosen right here, as the completions can
       changed();
     };
     input.addEventListener("input", (event) => {
