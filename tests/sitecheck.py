@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import io
 import os
 import re
 import shutil
@@ -36,6 +38,31 @@ def build(project: Path, out: Path, *extra: str, env: dict[str, str] | None = No
         check=False,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
     )
+
+
+def casebook(*args: str, cwd: Path, answers: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`casebook …` run in this test process, with what a process would give: exit code, stdout, stderr.
+
+    Starting Python again costs about 0.4 s a run, and the tests run the CLI a few hundred times. The
+    console script itself is run as a process in tests/test_cli.py. `answers` is the whole of stdin (none:
+    it ends at once, as /dev/null does). MkDocs still runs as casebook's own child process.
+    """
+    from casebook import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    stdin, here = sys.stdin, Path.cwd()
+    sys.stdin = io.StringIO(answers or "")
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(list(args))
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        os.chdir(here)
+        sys.stdin = stdin
+    return subprocess.CompletedProcess(["casebook", *args], code, out.getvalue(), err.getvalue())
 
 
 SAMPLE_CASES = ROOT / "tests" / "sample" / "cases"

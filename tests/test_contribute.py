@@ -15,19 +15,9 @@ import yaml
 
 from casebook.municipality import check_digit
 from casebook.validate import check
+from sitecheck import casebook
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def casebook(*args: str, cwd: Path, answers: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "casebook.cli", *args],
-        cwd=cwd,
-        input=answers,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 @pytest.fixture

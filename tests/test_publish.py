@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
-import sys
 import tarfile
 import zipfile
 from pathlib import Path
@@ -28,15 +26,9 @@ from casebook.export import (
 )
 from casebook.outputs import SITE_MARKER
 from casebook.validate import check
-from sitecheck import ROOT, SAMPLE_CASES, copy_project
+from sitecheck import ROOT, SAMPLE_CASES, casebook, copy_project
 
 PAGEFIND_EXTENSIONS = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
-
-
-def casebook(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "casebook.cli", *args], cwd=cwd, capture_output=True, text=True, check=False
-    )
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,6 @@ once fixed, the case is on its keyword pages, its prefecture page, the feed and 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -13,15 +11,9 @@ import pytest
 
 from casebook.municipality import check_digit
 from casebook.validate import check
-from sitecheck import build, copy_project, serve
+from sitecheck import build, casebook, copy_project, serve
 
 pytestmark = pytest.mark.browser
-
-
-def casebook(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "casebook.cli", *args], cwd=cwd, capture_output=True, text=True, check=False
-    )
 
 
 def test_a_contributor_adds_a_case(browser: Any, tmp_path: Path) -> None:

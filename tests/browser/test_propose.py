@@ -8,7 +8,6 @@ from __future__ import annotations
 import difflib
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from casebook.municipality import OrgKind, check_digit, code_problem, kind_probl
 from casebook.taxonomy import normalize_key
 from casebook.validate import check
 from casebook.validate.lookup import unknown_keyword
-from sitecheck import ROOT, build, copy_project, cut_off, serve
+from sitecheck import ROOT, build, casebook, copy_project, cut_off, serve
 
 pytestmark = pytest.mark.browser
 
@@ -127,9 +126,7 @@ def casebook_check(cases: Path, path: str, text: str) -> subprocess.CompletedPro
     project = cases.parent
     target = project / path
     target.write_text(text, encoding="utf-8")
-    return subprocess.run(
-        [sys.executable, "-m", "casebook.cli", "check"], cwd=project, capture_output=True, text=True, check=False
-    )
+    return casebook("check", cwd=project)
 
 
 def test_a_form_filled_by_label_gives_a_record_check_accepts_unchanged(page: Any, tmp_path: Path) -> None:
