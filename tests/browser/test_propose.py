@@ -45,8 +45,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def base(site: Path) -> Iterator[str]:
+    # One server for the module: each test has a browser context of its own, so no draft is shared.
     with serve(site) as url:
         yield url
 
