@@ -426,3 +426,14 @@ def test_from_issue_says_in_japanese_that_the_body_file_is_missing(project: Path
     result = casebook("from-issue", str(project / "no-such-body.md"), cwd=project)
     assert result.returncode == 2
     assert "を読めません（" in result.stderr and "Errno" not in result.stderr and "No such file" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [("new", "--org", "川場村"), ("report",), ("from-issue", "body.md")])
+def test_a_records_folder_that_is_not_there_is_named_as_such(tmp_path: Path, command: tuple[str, ...]) -> None:
+    # Run outside a project (no cases/ here), or with a typo in --root: say so, not "broken records".
+    for root in ((), ("--root", "casse")):
+        result = casebook(*command, *root, cwd=tmp_path)
+        folder = root[1] if root else "cases"
+        assert result.returncode == 2
+        assert f"使い方の誤り: --root: {folder} というフォルダがありません — " in result.stderr, result.stderr
+        assert "argument" not in result.stderr and list(tmp_path.iterdir()) == []

@@ -29,6 +29,7 @@ _ARGPARSE_MESSAGES = (
     (r"unrecognized arguments: (.+)", r"知らない引数です: \1"),
     (r"the following arguments are required: (.+)", r"次の引数が必要です: \1"),
     (r"ambiguous option: (.+?) could match (.+)", r"\1 は \2 のどれか分かりません"),
+    (r"argument (.+?): (.+)", r"\1: \2"),  # our own checks of a value (ArgumentTypeError) say it in Japanese
 )
 """argparse's English errors in Japanese (its help headings stay as Python writes them)."""
 
@@ -84,7 +85,16 @@ class Command:
     run: Callable[[argparse.Namespace], int]
 
 
-ROOT_ARG = arg("--root", type=Path, default=Path("cases"), help="知識ベースのフォルダ（既定: cases）")
+def _records_folder(text: str) -> Path:
+    """`--root`: a folder that is there (a typo or a run from elsewhere is told as such, not as broken records)."""
+    if not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(
+            f"{text} というフォルダがありません — 記録のフォルダ（既定: cases）を指定するか、プロジェクトのフォルダで実行してください"
+        )
+    return Path(text)
+
+
+ROOT_ARG = arg("--root", type=_records_folder, default="cases", help="知識ベースのフォルダ（既定: cases）")
 
 
 def _run_new(args: argparse.Namespace) -> int:
