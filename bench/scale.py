@@ -32,6 +32,7 @@ TAXONOMY = ("keywords.yaml", "categories.yaml", "challenges.yaml", "sources.yaml
 
 def generate(dest: Path, n: int, seed: int = 7) -> None:
     """A corpus of n valid cases built from the real records' text, with a Zipf-like keyword spread."""
+    from casebook.load import load
     from casebook.municipality import PREFECTURES, check_digit
 
     rng = random.Random(seed)
@@ -40,9 +41,9 @@ def generate(dest: Path, n: int, seed: int = 7) -> None:
     for name in TAXONOMY:
         shutil.copy(ROOT / "cases" / name, cases / name)
     shutil.copytree(ROOT / "cases" / "programs", cases / "programs")
-    real = [
-        yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "cases" / "municipal").glob("*.yaml"))
-    ]
+    # Through casebook's own loader: yaml.safe_load would keep the spaces YAML puts where a folded line of
+    # Japanese breaks, and every synthetic record would carry them.
+    real = [load(p).data for p in sorted((ROOT / "cases" / "municipal").glob("*.yaml"))]
     labels = [
         k["label"] for k in yaml.safe_load((ROOT / "cases" / "keywords.yaml").read_text(encoding="utf-8"))["keywords"]
     ]

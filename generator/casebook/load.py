@@ -241,8 +241,10 @@ def _to_data(node: Node, loc: Path_, walk: _Walk) -> Any:
     if isinstance(node, ScalarNode):
         if not node.style and node.value in _NULLS:  # plain style: None in PyYAML, "" in libyaml
             return None
-        # The folded style joins lines with a space; between Japanese characters it is noise.
-        return walk.report(node, loc, _FOLDED_SPACE.sub("", node.value) if node.style == ">" else node.value)
+        # YAML joins the lines of a folded block (>) with a space, and so it does a plain or quoted value
+        # written over several lines; between Japanese characters that space is noise.
+        folded = node.style == ">" or (node.style != "|" and node.start_mark.line != node.end_mark.line)
+        return walk.report(node, loc, _FOLDED_SPACE.sub("", node.value) if folded else node.value)
     if isinstance(node, SequenceNode):
         return [_to_data(item, (*loc, i), walk) for i, item in enumerate(node.value)]
     assert isinstance(node, MappingNode)

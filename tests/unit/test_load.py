@@ -126,3 +126,22 @@ def test_folded_japanese_lines_join_without_spaces_but_names_keep_theirs() -> No
     doc = parse("summary: >-\n  職員が教え合う\n  仕組みを作った。 OJT and\n  BPR\nname: 畠山 渉\n".encode(), "x.yaml")
     assert doc.data["summary"] == "職員が教え合う仕組みを作った。 OJT and BPR"
     assert doc.data["name"] == "畠山 渉"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "summary: 職員が教え合う\n  仕組みを作った。\n",  # plain, over two lines
+        'summary: "職員が教え合う\n  仕組みを作った。"\n',  # double-quoted, over two lines
+        "summary: '職員が教え合う\n  仕組みを作った。'\n",  # single-quoted, over two lines
+    ],
+)
+def test_japanese_written_over_several_lines_joins_without_a_space_in_any_style(text: str) -> None:
+    # YAML folds these line breaks into spaces as it does for `>`: a contributor need not know the block styles.
+    assert parse(text.encode(), "x.yaml").data["summary"] == "職員が教え合う仕組みを作った。"
+
+
+def test_a_space_written_on_one_line_and_literal_blocks_are_kept() -> None:
+    doc = parse("title: 『モバイル空間統計 データ利活用』\nnote: |-\n  一行目\n  二行目\n".encode(), "x.yaml")
+    assert doc.data["title"] == "『モバイル空間統計 データ利活用』"
+    assert doc.data["note"] == "一行目\n二行目"
