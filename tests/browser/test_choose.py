@@ -75,3 +75,30 @@ def test_the_print_page_refuses_a_list_from_another_origin(tab: tuple[Any, str])
     page.wait_for_function("document.querySelector('[data-print] [role=status]').textContent.length > 0")
     assert not [u for u in requests if not u.startswith(base.split("/kb/")[0])]
     assert page.locator(".cb-print-case").count() == 0
+
+
+SIDE_BY_SIDE = """() => {
+    const box = document.querySelector('.cb-chosen__table').parentElement;
+    const edges = (el) => { const r = el.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.right)]; };
+    const cells = [...document.querySelector('.cb-chosen__table').rows[1].cells];
+    return {box: edges(box), cells: cells.map(edges), scrolls: box.scrollWidth > box.clientWidth};
+}"""
+"""Where the box of the compare table and the cells of its first body row sit on screen."""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_three_chosen_cases_are_all_in_view_or_keep_their_labels_in_view(tab: tuple[Any, str], width: int) -> None:
+    # Long titles and row labels once set the column widths, so at 1280 px only one of three cases showed,
+    # and on a phone a sideways scroll took the labels away with it.
+    page, base = tab
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(base + "compare/chosen/?c=goka&c=shonai&c=matsumoto")
+    page.locator(".cb-chosen__table").wait_for()
+    seen = page.evaluate(SIDE_BY_SIDE)
+    (left, right), cells = seen["box"], seen["cells"]
+    if width == 1280:
+        assert not seen["scrolls"] and all(left <= a and b <= right for a, b in cells), seen
+    else:
+        page.evaluate("document.querySelector('.cb-chosen__table').parentElement.scrollLeft = 250")
+        label = page.evaluate(SIDE_BY_SIDE)["cells"][0]
+        assert seen["scrolls"] and label[0] == left, (seen, label)  # the label column stayed at the left edge

@@ -194,6 +194,7 @@
       }
     });
     const table = el("table", { class: "cb-table cb-chosen__table" });
+    table.style.setProperty("--cb-cases", String(found.length)); // CSSOM, which the site's CSP allows
     const head = table.createTHead().insertRow();
     head.append(el("th", { scope: "col" }, "項目"));
     found.forEach(({ id, doc }) => {
