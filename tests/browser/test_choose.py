@@ -102,3 +102,17 @@ def test_three_chosen_cases_are_all_in_view_or_keep_their_labels_in_view(tab: tu
         page.evaluate("document.querySelector('.cb-chosen__table').parentElement.scrollLeft = 250")
         label = page.evaluate(SIDE_BY_SIDE)["cells"][0]
         assert seen["scrolls"] and label[0] == left, (seen, label)  # the label column stayed at the left edge
+
+
+def test_the_tray_leaves_room_for_the_end_of_the_page_on_a_phone(tab: tuple[Any, str]) -> None:
+    # The tray sits fixed at the bottom; at the end of the page the footer (sources, licence) must clear it.
+    page, base = tab
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base + "keywords/ojt/")
+    page.locator(".cb-card .cb-pick").first.click()
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    footer = page.evaluate("document.querySelector('.md-footer').getBoundingClientRect().bottom")
+    tray = page.evaluate("document.querySelector('.cb-tray').getBoundingClientRect().top")
+    assert footer <= tray, (footer, tray)
+    page.get_by_role("button", name="選択を解除").click()
+    assert page.evaluate("getComputedStyle(document.body).paddingBottom") == "0px"

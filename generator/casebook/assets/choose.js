@@ -75,7 +75,10 @@
     }
     tray.hidden = chosen.length === 0;
     tray.replaceChildren();
-    if (!chosen.length) return;
+    // Room under the page for the tray, so the footer (sources, licence) and the last cards can be
+    // scrolled clear of it; CSSOM, which the site's CSP allows.
+    const room = () => document.body.style.setProperty("--cb-tray-room", tray.hidden ? "0px" : `${tray.offsetHeight + 24}px`);
+    if (!chosen.length) return room();
     const ids = chosen.map((c) => c.id);
     tray.append(el("span", { class: "cb-tray__count", role: "status" }, `選んだ事例 ${chosen.length} 件`));
     const compare = el("a", { href: withIds("compare/chosen/", ids) }, "並べて比べる");
@@ -92,6 +95,7 @@
       refresh();
     });
     tray.append(compare, el("a", { href: withIds("print/", ids) }, "印刷用にまとめる"), clear);
+    room();
   };
 
   const addPickers = () => {
