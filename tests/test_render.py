@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,16 @@ def test_search_excerpts_keep_labels_and_values_apart(pages) -> None:  # type: i
     hidden = '<span class="cb-visually-hidden">'
     assert facts.count(f"{hidden}：</span></dt>") == facts.count("<dt>") > 3
     assert facts.count(f"{hidden}。</span></dd>") == facts.count("<dd>")
+
+
+def test_counts_are_written_with_thousands_separators() -> None:
+    # At thousands of cases a page said 「1264 件の事例」 above 「1,264 件中」: every count goes through number().
+    templates = ROOT / "generator" / "casebook" / "templates"
+    raw = []
+    for template in sorted(templates.glob("*.j2")):
+        text = template.read_text(encoding="utf-8")
+        for found in re.finditer(r"\{\{([^{}]*)\}\}\s*(?=件|</span>)", text):
+            shown = found[1].strip()
+            if ("length" in shown or "count" in shown) and not shown.startswith(("number(", '"{:,}"')):
+                raw.append(f"{template.name}: {{{{ {shown} }}}}")
+    assert raw == []
