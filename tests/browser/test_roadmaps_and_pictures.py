@@ -112,3 +112,22 @@ def test_comparison_filters_show_only_matching_rows(page: tuple[Any, str], index
     assert tab.locator("select[data-filter=kind]").input_value() == "町"
     tab.select_option("select[data-filter=kind]", "")
     assert len([r for r in rows.all() if r.is_visible()]) == total
+
+
+def test_a_paged_comparison_says_the_filter_is_this_pages_and_carries_it_to_the_next(page) -> None:  # type: ignore[no-untyped-def]
+    # The bundled records fill one page; a paged comparison (over 50 answers) is made by adding the
+    # list's page links to the served page, as the build writes them.
+    tab, base = page
+    pager = '<nav class="cb-pager" aria-label="ページ送り"><ul><li><a href="page/2/" rel="next">2</a></li></ul></nav>'
+
+    def paged(route):  # type: ignore[no-untyped-def]
+        html = route.fetch().text()
+        route.fulfill(body=html.replace("</article>", pager + "</article>", 1), content_type="text/html")
+
+    tab.route(base + "compare/difficulty/", paged)
+    tab.goto(base + "compare/difficulty/")
+    rows = tab.locator(".cb-compare__table tbody tr").count()
+    tab.select_option("select[data-filter=kind]", "町")
+    shown = len([r for r in tab.locator(".cb-compare__table tbody tr").all() if r.is_visible()])
+    assert tab.locator(".cb-compare__count").inner_text() == f"このページの {rows} 件のうち {shown} 件"
+    assert tab.locator(".cb-pager a").get_attribute("href").endswith("page/2/?kind=%E7%94%BA")

@@ -489,10 +489,18 @@
         row.hidden = !ok;
         if (ok) shown += 1;
       }
-      count.textContent = `${shown} / ${rows.length} 件`;
+      // A long comparison is paged: the filter reaches only this page's rows, so say so, and the page
+      // links carry it to the next page (which applies it on arrival) rather than dropping it.
+      const pageLinks = [...document.querySelectorAll(".cb-pager a[href]")];
+      count.textContent = pageLinks.length ? `このページの ${rows.length} 件のうち ${shown} 件` : `${shown} / ${rows.length} 件`;
       const next = new URLSearchParams();
       for (const s of selects) if (s.value) next.set(s.dataset.filter, s.value);
       history.replaceState(null, "", next.toString() ? `?${next}` : location.pathname);
+      for (const link of pageLinks) {
+        const url = new URL(link.href);
+        url.search = next.toString();
+        link.href = url.href;
+      }
     };
     selects.forEach((s) => s.addEventListener("change", apply));
     controls.hidden = false;
