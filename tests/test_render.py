@@ -107,3 +107,13 @@ def test_counts_are_written_with_thousands_separators() -> None:
             if ("length" in shown or "count" in shown) and not shown.startswith(("number(", '"{:,}"')):
                 raw.append(f"{template.name}: {{{{ {shown} }}}}")
     assert raw == []
+
+
+def test_the_print_limit_the_pages_state_is_the_one_the_script_applies() -> None:
+    package = ROOT / "generator" / "casebook"
+    found = re.search(r"const MAX_PRINT = (\d+);", (package / "assets" / "choose.js").read_text(encoding="utf-8"))
+    assert found is not None
+    limit = found[1]
+    assert f"（最大 {limit} 件）" in (package / "templates" / "print.md.j2").read_text(encoding="utf-8")
+    macros = (package / "templates" / "_macros.j2").read_text(encoding="utf-8")
+    assert f"paging.total > {limit} %}}（先頭の {limit} 件。まとめられるのは {limit} 件までです）" in macros

@@ -9,7 +9,7 @@
   const configElement = document.getElementById("__config");
   const base = new URL(configElement ? JSON.parse(configElement.textContent).base || "." : ".", location.href);
   const KEY = "casebook:chosen";
-  const MAX_PRINT = 100;
+  const MAX_PRINT = 100; // print.md.j2 and _macros.j2 say the same limit (tests/test_render.py checks)
   const CASE_PATH = /^cases\/([a-z0-9][a-z0-9-]*)\/$/;
 
   // --- the chosen set ---------------------------------------------------------------------------
@@ -146,8 +146,11 @@
       const more = doc.querySelector(".cb-pager a[rel=next]");
       next = more ? new URL(more.getAttribute("href"), next) : null;
     }
+    // More than fit: a list that went on past the limit (more on its page, or a next page) is cut here.
+    truncated = ids.length > MAX_PRINT || (ids.length === MAX_PRINT && next !== null);
     return ids.slice(0, MAX_PRINT);
   };
+  let truncated = false;
 
   // --- side by side -------------------------------------------------------------------------------
   const textOf = (node) => (node ? node.textContent.trim() : "");
@@ -261,7 +264,8 @@
       root.append(section);
       done += 1;
     }
-    status(root, `${done} 件の事例をまとめました。ブラウザの印刷（A4）で 1 事例ずつ改ページされます。`);
+    const cut = truncated ? `一覧の先頭の ${MAX_PRINT} 件です（まとめられるのは ${MAX_PRINT} 件まで）。` : "";
+    status(root, `${done} 件の事例をまとめました。${cut}ブラウザの印刷（A4）で 1 事例ずつ改ページされます。`);
   };
 
   // --- a cue when a table scrolls sideways -----------------------------------------------------
