@@ -56,6 +56,10 @@ def test_a_keyword_list_prints_its_cases_without_related_cards(tab: tuple[Any, s
     assert page.locator(".cb-print-case").count() == cards
     assert page.locator(".cb-print-case h2", has_text="関連する事例").count() == 0
     assert page.locator(".cb-print-case .cb-sources").count() == cards  # every printed case keeps its sources
+    page.emulate_media(media="print")  # on paper: the cases, not the page's words about printing
+    assert not page.locator("[data-print] [role=status]").is_visible()
+    assert not page.locator(".cb-print-intro").is_visible()
+    assert page.locator(".cb-print-case").first.is_visible()
 
 
 def test_a_single_case_prints_without_related_cards(tab: tuple[Any, str]) -> None:
