@@ -437,3 +437,10 @@ def test_header_placeholder_fits_and_has_no_shortcut_on_touch_screens(phone: Sea
         return context.measureText(input.placeholder).width <= room;
     }"""
     assert box.evaluate(fits)
+
+
+@pytest.mark.parametrize(("address", "focused"), [("", True), ("?region=%E6%9D%B1%E5%8C%97", False)])
+def test_the_box_takes_focus_only_when_the_reader_came_to_type(search: SearchPage, address: str, focused: bool) -> None:
+    # From a list's 「東北 N 件」 link the reader came for the results: a focused box would raise a phone's keyboard.
+    page = search.open(address)
+    assert page.evaluate("document.activeElement && document.activeElement.id === 'cb-search-input'") is focused

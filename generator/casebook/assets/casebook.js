@@ -408,7 +408,10 @@
     readUrl();
     root.dataset.ready = "true";
     await search();
-    if (!input.value) input.focus();
+    // A reader who opens the search page to search gets the box; one who followed a link with filters
+    // (「東北 627 件」 on a list) came for those results, and on a phone a focused box covers them.
+    const filtered = [...new URLSearchParams(location.search).keys()].some((key) => key !== "q");
+    if (!input.value && !filtered) input.focus();
   };
 
   // --- roadmaps: collapsible steps and a checkbox per step, remembered in this browser only ------

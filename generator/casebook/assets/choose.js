@@ -67,6 +67,11 @@
   const tray = el("div", { class: "cb-tray", role: "region", "aria-label": "選んだ事例" });
   tray.hidden = true;
 
+  // Room under the page for the tray, so the footer (sources, licence) and the last cards can be
+  // scrolled clear of it (again when a phone turns and the tray wraps); CSSOM, which the CSP allows.
+  const room = () => document.body.style.setProperty("--cb-tray-room", tray.hidden ? "0px" : `${tray.offsetHeight + 24}px`);
+  window.addEventListener("resize", room);
+
   const refresh = () => {
     for (const button of buttons) {
       const on = isChosen(button.dataset.case);
@@ -75,9 +80,6 @@
     }
     tray.hidden = chosen.length === 0;
     tray.replaceChildren();
-    // Room under the page for the tray, so the footer (sources, licence) and the last cards can be
-    // scrolled clear of it; CSSOM, which the site's CSP allows.
-    const room = () => document.body.style.setProperty("--cb-tray-room", tray.hidden ? "0px" : `${tray.offsetHeight + 24}px`);
     if (!chosen.length) return room();
     const ids = chosen.map((c) => c.id);
     tray.append(el("span", { class: "cb-tray__count", role: "status" }, `選んだ事例 ${chosen.length} 件`));
