@@ -117,3 +117,5 @@ def test_the_print_limit_the_pages_state_is_the_one_the_script_applies() -> None
     assert f"（最大 {limit} 件）" in (package / "templates" / "print.md.j2").read_text(encoding="utf-8")
     macros = (package / "templates" / "_macros.j2").read_text(encoding="utf-8")
     assert f"paging.total > {limit} %}}（先頭の {limit} 件。まとめられるのは {limit} 件までです）" in macros
+    assert f"（事例の先頭 {limit} 件まで）" in (package / "templates" / "search.md.j2").read_text(encoding="utf-8")
+    assert f"const PRINT_LIMIT = {limit};" in (package / "assets" / "casebook.js").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -444,3 +444,16 @@ def test_the_box_takes_focus_only_when_the_reader_came_to_type(search: SearchPag
     # From a list's 「東北 N 件」 link the reader came for the results: a focused box would raise a phone's keyboard.
     page = search.open(address)
     assert page.evaluate("document.activeElement && document.activeElement.id === 'cb-search-input'") is focused
+
+
+def test_a_search_result_prints_its_cases_in_order(search: SearchPage) -> None:
+    # 「印刷用まとめ」 takes any set of cases, a search result among them: the cases found, as ranked.
+    search.open(f"?q={quote('研修')}&kind={quote('町')}")
+    found = [url.split("/")[1] for url in search.results(everything=True) if url.startswith("cases/")]
+    assert len(found) >= 2
+    search.page.get_by_role("button", name="この結果を印刷用にまとめる").click()
+    search.page.locator("[data-print] [role=status]", has_text="まとめました").wait_for()
+    assert search.page.url.startswith(search.base + "print/?c=")
+    printed = search.page.locator(".cb-print-case h1").all_inner_texts()
+    assert len(printed) == len(found)
+    assert parse_qs(urlsplit(search.page.url).query)["c"] == found

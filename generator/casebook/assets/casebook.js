@@ -76,6 +76,7 @@
     const results = root.querySelector(".cb-search__main");
     const list = root.querySelector(".cb-search__results");
     const more = root.querySelector(".cb-search__more");
+    const printing = root.querySelector(".cb-search__print");
     form.addEventListener("submit", (event) => {
       event.preventDefault(); // CSP: no inline handler; the search runs here, not by reloading
       if (root.dataset.ready === "true") search();
@@ -160,6 +161,7 @@
         list.replaceChildren();
         more.hidden = true;
         see.hidden = true;
+        printing.hidden = true;
         status.textContent = "キーワードを入力するか、絞り込みを選んでください。";
         return;
       }
@@ -174,6 +176,7 @@
       renderActive();
       status.textContent = foundText(ordered.length);
       see.textContent = `結果を見る（${ordered.length} 件）`;
+      printing.hidden = ordered.length === 0;
       if (early && first.shown) {
         // search.js has shown this first page already, before this script ran.
         shown = first.shown;
@@ -403,6 +406,27 @@
       showPanels(false);
       results.focus();
       results.scrollIntoView({ block: "start" });
+    });
+
+    // Print what was found: the cases among the results, in their order, up to the print page's limit
+    // (print.md.j2). Their addresses come from Pagefind's fragments, loaded only when asked.
+    const PRINT_LIMIT = 100;
+    const CASE_URL = /\/cases\/([a-z0-9][a-z0-9-]*)\/$/;
+    printing.querySelector("button").addEventListener("click", async (event) => {
+      const button = event.currentTarget;
+      button.disabled = true;
+      button.textContent = "まとめています…";
+      const ids = [];
+      for (let at = 0; at < ordered.length && ids.length < PRINT_LIMIT; at += 20) {
+        const data = await Promise.all(ordered.slice(at, at + 20).map((r) => r.data()));
+        for (const item of data) {
+          const found = CASE_URL.exec(new URL(item.url, location.href).pathname);
+          if (found && ids.length < PRINT_LIMIT) ids.push(found[1]);
+        }
+      }
+      const target = new URL("../print/", location.href);
+      for (const id of ids) target.searchParams.append("c", id);
+      location.assign(target.href);
     });
 
     readUrl();
