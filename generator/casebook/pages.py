@@ -159,15 +159,8 @@ def _record_pages(index: SiteIndex) -> Iterator[PageSpec]:
     events = sum(len(v.case.timeline) for v in index.cases) + sum(
         len(getattr(o.record, "timeline", [])) for o in index.others
     )
-    yield from paged(
-        "timelines",
-        None,
-        "timelines.md.j2",
-        functools.cache(lambda: timeline_events(index)),
-        _years,
-        total=events,
-        size=ROWS,
-    )
+    timeline = functools.cache(lambda: timeline_events(index))
+    yield from paged("timelines", None, "timelines.md.j2", timeline, _years_of(timeline), total=events, size=ROWS)
 
 
 def _compare_pages(index: SiteIndex) -> Iterator[PageSpec]:
@@ -217,10 +210,26 @@ def _rows(rows: list[Any], paging: Paging) -> Context:
     return {"items": rows, "paging": paging}
 
 
-def _years(events: list[TimelineEntry], paging: Paging) -> Context:
-    """The page's events grouped by year (a year may run over two pages)."""
-    years = [(year, list(group)) for year, group in itertools.groupby(events, key=lambda t: t.date.first_day().year)]
-    return {"years": years, "paging": paging}
+def _years_of(timeline: Callable[[], list[TimelineEntry]]) -> Callable[[list[TimelineEntry], Paging], Context]:
+    """A timeline page's context: its events grouped by year, and where each year of the timeline starts.
+
+    A year may run over two pages; with the starts a reader jumps to a year instead of paging through.
+    """
+    starts = functools.cache(lambda: _year_starts(timeline()))
+
+    def context(events: list[TimelineEntry], paging: Paging) -> Context:
+        years = [(y, list(group)) for y, group in itertools.groupby(events, key=lambda t: t.date.first_day().year)]
+        return {"years": years, "paging": paging, "year_starts": starts()}
+
+    return context
+
+
+def _year_starts(events: list[TimelineEntry]) -> list[tuple[int, int]]:
+    """Each year of the timeline, with the number of the page its first event is on."""
+    first: dict[int, int] = {}
+    for at, entry in enumerate(events):
+        first.setdefault(entry.date.first_day().year, at // ROWS + 1)
+    return list(first.items())
 
 
 def _answers(index: SiteIndex) -> Answers:

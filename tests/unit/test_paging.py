@@ -107,3 +107,21 @@ def test_no_generated_page_grows_with_the_knowledge_base(pages: dict[str, Page])
 )
 def test_page_links_show_the_ends_and_the_neighbourhood(number: int, count: int, window: list[int | None]) -> None:
     assert Paging("cases", None, number, count, count * 50, 50).window() == window
+
+
+def test_every_timeline_page_leads_to_where_each_year_starts(pages: dict[str, Page]) -> None:
+    # Thousands of events over dozens of pages: a reader jumps to a year, not through page after page.
+    timeline = sorted((path for path in pages if path.startswith("timelines/")), key=lambda p: (len(p), p))
+    assert len(timeline) >= 2
+    first_page: dict[str, str] = {}  # year → the address of the page where its heading first appears
+    for path in timeline:
+        for year in re.findall(r'<h2 id="y(\d{4})"', pages[path].markdown):
+            first_page.setdefault(year, page_url(path))
+    for path in timeline:
+        nav = re.search(r'<nav class="cb-years" aria-label="年で移動"[^>]*>(.*?)</nav>', pages[path].markdown)
+        assert nav is not None, path
+        links = {year: href for href, year in re.findall(r'<a href="([^"]*)#y(\d{4})">\d{4}</a>', nav[1])}
+        assert set(links) == set(first_page)
+        for year, href in links.items():
+            target = posixpath.normpath(posixpath.join(page_url(path), href)) + "/"
+            assert target == first_page[year], (path, year, href)
