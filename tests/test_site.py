@@ -229,3 +229,20 @@ def test_the_site_carries_no_file_it_never_loads(site: Path) -> None:
         html = page.read_text(encoding="utf-8")
         # (Material's page configuration names its search worker, but nothing loads it without its search plugin.)
         assert not re.search(r"(src|href)=\"[^\"]*(lunr|workers/|pagefind-ui|pagefind-highlight)", html), page
+
+
+def test_every_folder_of_pages_has_its_own_page(site: Path) -> None:
+    # An address trimmed to its folder (…/prefectures/) must not end in a server's listing or a 404.
+    folders = {p.parent for p in site.rglob("index.html")} | {p.parent.parent for p in site.rglob("*/index.html")}
+    bare = sorted(
+        f.relative_to(site).as_posix()
+        for f in folders
+        if f.is_relative_to(site)
+        and not (f / "index.html").exists()
+        and "page" not in f.parts
+        and not f.relative_to(site).parts[:1] in (("assets",), ("pagefind",), ("data",))
+    )
+    assert bare == []
+    listed = (site / "prefectures" / "index.html").read_text(encoding="utf-8")
+    for page in (site / "prefectures").glob("*/index.html"):
+        assert f'href="{page.parent.name}/"' in listed, page.parent.name

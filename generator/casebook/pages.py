@@ -77,6 +77,8 @@ def _browse_pages(index: SiteIndex) -> Iterator[PageSpec]:
         data = _group(g.label, "カテゴリ", g, g.description, [], ("category", g.label), trail)
         yield from paged("category", g.slug, "group.md.j2", g.cases, data)
     yield _fixed("regions", "regions.md.j2")
+    # The folder above every prefecture's page: typed or trimmed from an address, it lists them all.
+    yield _fixed("prefectures", "prefectures.md.j2")
     for region in index.regions:
         for pref in region.prefectures:
             if pref.cases or pref.others:
@@ -145,6 +147,14 @@ def _record_pages(index: SiteIndex) -> Iterator[PageSpec]:
     )
     for rv in voices:
         yield PageSpec("voice", rv.id, "voice.md.j2", _data(rv=rv), rv.path)
+    if dialogues:  # the folder above each dialogue's page, as for the other kinds of record
+        yield _fixed(
+            "dialogues",
+            "others_index.md.j2",
+            title="対談",
+            intro="首長の対談です（ガイドブック第4章）。実践者のメッセージとあわせた一覧は「メッセージと対談」にあります。",
+            groups=[("対談", dialogues)],
+        )
     for rv in dialogues:
         yield PageSpec("dialogue", rv.id, "dialogue.md.j2", _data(rv=rv), rv.path)
     records = len(index.cases) + len(index.programs) + len(index.others)

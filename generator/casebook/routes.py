@@ -19,6 +19,8 @@ ROUTES: Final[dict[str, str]] = {
     "keywords": "keywords/",
     "categories": "categories/",
     "regions": "regions/",
+    "prefectures": "prefectures/",
+    "dialogues": "dialogues/",
     "sizes": "sizes/",
     "challenges": "challenges/",
     "search": "search/",
