@@ -240,7 +240,7 @@ def test_every_folder_of_pages_has_its_own_page(site: Path) -> None:
         if f.is_relative_to(site)
         and not (f / "index.html").exists()
         and "page" not in f.parts
-        and not f.relative_to(site).parts[:1] in (("assets",), ("pagefind",), ("data",))
+        and f.relative_to(site).parts[:1] not in (("assets",), ("pagefind",), ("data",))
     )
     assert bare == []
     listed = (site / "prefectures" / "index.html").read_text(encoding="utf-8")
