@@ -134,7 +134,8 @@
     node.textContent = text;
   };
 
-  /** The case ids listed by a list page of this site and its later pages (`.cb-pager` rel=next). */
+  /** The case ids listed by a list page of this site and its later pages (`.cb-pager` rel=next), up to
+   *  the limit, and whether the list went on past it (more on its page, or a next page). */
   const idsFromList = async (path) => {
     const ids = [];
     let next = new URL(path, base);
@@ -148,11 +149,9 @@
       const more = doc.querySelector(".cb-pager a[rel=next]");
       next = more ? new URL(more.getAttribute("href"), next) : null;
     }
-    // More than fit: a list that went on past the limit (more on its page, or a next page) is cut here.
-    truncated = ids.length > MAX_PRINT || (ids.length === MAX_PRINT && next !== null);
-    return ids.slice(0, MAX_PRINT);
+    const truncated = ids.length > MAX_PRINT || (ids.length === MAX_PRINT && next !== null);
+    return { ids: ids.slice(0, MAX_PRINT), truncated };
   };
-  let truncated = false;
 
   // --- side by side -------------------------------------------------------------------------------
   const textOf = (node) => (node ? node.textContent.trim() : "");
@@ -229,8 +228,9 @@
   const startPrint = async (root) => {
     const from = new URLSearchParams(location.search).get("from");
     let ids;
+    let truncated = false;
     try {
-      ids = from ? await idsFromList(from) : idsFromUrl();
+      ({ ids, truncated } = from ? await idsFromList(from) : { ids: idsFromUrl(), truncated: false });
     } catch {
       status(root, "一覧を読み込めませんでした。");
       return;
