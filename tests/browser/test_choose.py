@@ -120,3 +120,15 @@ def test_the_tray_leaves_room_for_the_end_of_the_page_on_a_phone(tab: tuple[Any,
     assert footer <= tray, (footer, tray)
     page.get_by_role("button", name="選択を解除").click()
     assert page.evaluate("getComputedStyle(document.body).paddingBottom") == "0px"
+
+
+def test_a_print_of_the_first_cases_of_a_longer_search_result_says_so(tab: tuple[Any, str]) -> None:
+    # The search page sends at most 100 cases, with `cut` when more were found (casebook.js).
+    page, base = tab
+    page.goto(base + "print/?c=goka&c=shonai&cut=1")
+    status = page.locator("[data-print] [role=status]", has_text="まとめました")
+    status.wait_for()
+    assert "2 件の事例をまとめました。一覧の先頭の 100 件です（まとめられるのは 100 件まで）。" in status.inner_text()
+    page.goto(base + "print/?c=goka&c=shonai")
+    status.wait_for()
+    assert "先頭" not in status.inner_text()

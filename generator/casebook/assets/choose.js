@@ -230,7 +230,9 @@
     let ids;
     let truncated = false;
     try {
-      ({ ids, truncated } = from ? await idsFromList(from) : { ids: idsFromUrl(), truncated: false });
+      // `cut`: the search page sent the first of more cases than fit (casebook.js).
+      const cut = new URLSearchParams(location.search).has("cut");
+      ({ ids, truncated } = from ? await idsFromList(from) : { ids: idsFromUrl(), truncated: cut });
     } catch {
       status(root, "一覧を読み込めませんでした。");
       return;
