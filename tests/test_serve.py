@@ -65,11 +65,11 @@ def _until(what: str, probe: Callable[[], bool], seconds: float) -> None:
 def _indexed(base: str) -> set[str] | None:
     """URLs of the pages in the served Pagefind index (read from its fragments over HTTP); None while it is rewritten."""
     try:
-        language = json.loads(_fetch(f"{base}pagefind/pagefind-entry.json")[1])["languages"]["ja"]
+        ((code, language),) = json.loads(_fetch(f"{base}pagefind/pagefind-entry.json")[1])["languages"].items()
         meta = gzip.decompress(_fetch(f"{base}pagefind/pagefind.{language['hash']}.pf_meta")[1])
         urls: set[str] = set()
-        # The meta file is CBOR; the fragments' names ("ja_" + hex) stand in it as plain strings.
-        for name in set(re.findall(rb"ja_[0-9a-f]+", meta)):
+        # The meta file is CBOR; the fragments' names (language + "_" + hex) stand in it as plain strings.
+        for name in set(re.findall(rf"{code}_[0-9a-f]+".encode(), meta)):
             status, fragment = _fetch(f"{base}pagefind/fragment/{name.decode()}.pf_fragment")
             if status == 200:
                 urls.add(json.loads(gzip.decompress(fragment).removeprefix(b"pagefind_dcd"))["url"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import threading
@@ -13,6 +14,7 @@ import pytest
 from casebook import search
 from casebook.index import build_index
 from casebook.search import pagefind
+from casebook.search.words import SPLIT_LANGUAGE, WordSplitter
 from casebook.taxonomy import normalize_key
 from casebook.validate import check
 
@@ -57,7 +59,7 @@ def test_record_keyword_challenge_and_roadmap_pages_are_indexed(built_site: Path
     indexed = sum(lang["page_count"] for lang in entry["languages"].values())
     records = len(index.cases) + len(index.programs) + len(index.others)
     assert indexed == records + len(index.keywords) + len(index.challenges) + len(index.roadmaps)
-    assert "ja" in entry["languages"]
+    assert list(entry["languages"]) == [SPLIT_LANGUAGE]  # casebook split the words (Node.js is installed)
     assert entry["version"] == pagefind.PREFERRED_VERSION
 
 
@@ -206,3 +208,58 @@ def test_the_index_is_read_once_pagefind_has_finished_writing_it(tmp_path: Path)
         assert pagefind._entry(tmp_path) == {"languages": {}}
     finally:
         later.join()
+
+
+def _split(pages: list[str]) -> list[str]:
+    got: list[str] = []
+    splitter = WordSplitter(shutil.which("node") or "node", lambda url, page: got.append(page))
+    for page in pages:
+        splitter.add("/x/", page)
+    splitter.close()
+    return got
+
+
+def test_pagefind_reads_the_words_split_as_the_browser_splits_them() -> None:
+    page = (
+        "<!doctype html><html><head><title>職場内訓練</title><script>var 研修 = 1;</script></head><body>"
+        '<div data-pagefind-body><h1 id="t">職場内訓練 &amp; DX推進</h1><p>自治体クラウドの研修</p>'
+        "<script>const 職場内訓練 = 1;</script></div></body></html>"
+    )
+    (split,) = _split([page])
+    head, body = split.split("<div data-pagefind-body>", 1)
+    body = " ".join(body.split())
+    assert head == page.split("<div data-pagefind-body>", 1)[0]  # what Pagefind does not index stays as written
+    assert "職場 内 訓練 &amp; DX 推進</h1>" in body  # an entity is one character, not three words
+    assert "自治体" in body and "研修</p>" in body and " の " in body
+    assert "const 職場内訓練 = 1;" in body  # scripts are not text
+    # The title as written, for the result list; ignored as content, so it is not indexed twice.
+    assert body.startswith('<span data-pagefind-ignore data-pagefind-meta="title">職場内訓練 &amp; DX推進</span>')
+
+
+def test_pages_come_back_in_the_order_they_were_given() -> None:
+    pages = [f"<div data-pagefind-body><p>事例{n}の研修</p></div>" for n in range(300)]
+    assert [p.replace(" ", "") for p in _split(pages)] == [p.replace(" ", "") for p in pages]
+
+
+def test_without_node_pagefind_splits_the_words_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CASEBOOK_WORDS", "pagefind")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text(_page("五霞町", indexed=True), encoding="utf-8")
+    assert search.index_site(tmp_path).pages == 1
+    entry = json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["ja"]
+
+
+def test_a_node_that_cannot_split_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = tmp_path / "node"
+    broken.write_text(
+        "#!/bin/sh\necho 'TypeError: Intl.Segmenter is not a constructor' >&2\nexit 1\n", encoding="utf-8"
+    )
+    broken.chmod(0o755)
+    monkeypatch.setattr("casebook.search.pagefind.node", lambda: str(broken))
+    indexer = search.SiteIndexer()
+    with pytest.raises(search.SearchIndexError, match=r"Intl.Segmenter is not a constructor.*CASEBOOK_WORDS=pagefind"):
+        for n in range(50):  # the pipe takes a few pages before it says the splitter is gone
+            indexer.add(f"/{n}/", _page("五霞町", indexed=True))
+        indexer.write(tmp_path / "site")
+    indexer.abandon()

@@ -34,8 +34,23 @@ const makeSegmenter = () => {
     segmenter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter("ja", { granularity: "word" }) : null;
   }
 };
-const termCount = (words) =>
-  segmenter ? words.reduce((n, w) => n + [...segmenter.segment(w)].filter((s) => s.isWordLike).length, 0) : words.length;
+// The browser's dictionary cuts a katakana word it does not know into letters (シス → シ・ス) that the
+// index holds as one word, at one place: a run of katakana pieces counts as one term.
+const KATAKANA = /^[\u30a0-\u30ff]+$/u;
+const termCount = (words) => {
+  if (!segmenter) return words.length;
+  let count = 0;
+  for (const word of words) {
+    let katakana = false;
+    for (const { segment, isWordLike } of segmenter.segment(word)) {
+      if (!isWordLike) continue;
+      const piece = KATAKANA.test(segment);
+      if (!(piece && katakana)) count += 1;
+      katakana = piece;
+    }
+  }
+  return count;
+};
 const longestRun = (locations) => {
   let best = 0;
   let run = 0;
@@ -59,12 +74,22 @@ const rank = (results, words) => {
 // on cases most, since they are what readers come for.
 await pagefind.options({ baseUrl: base.pathname, ranking: { metaWeights: { terms: 20, about: 10 } } });
 
+// Pagefind reads the pages with a space between their Japanese words (search/split_words.mjs), and its
+// excerpts keep those spaces: a reader gets the text back as written. A space goes where it touches
+// Japanese (「研修 を 進める」, 「OJT と」); one between two Latin words, or after Pagefind's 「. 」 between
+// two blocks of the page, stays.
+const MARK = "(?:</?mark>)*";
+const SPLIT_BEFORE = new RegExp(`(?<=[^\\x00-\\x7f]${MARK})\\s+(?=${MARK}\\S)`, "g");
+const SPLIT_AFTER = new RegExp(`(?<=[0-9A-Za-z]${MARK})\\s+(?=${MARK}[^\\x00-\\x7f])`, "g");
+export const joinWords = (text) => text.replace(SPLIT_BEFORE, "").replace(SPLIT_AFTER, "");
+const readable = (data) => ({ ...data, excerpt: joinWords(data.excerpt || ""), content: joinWords(data.content || "") });
+
 /** Search: {found, ordered, data: the first page of results' data}. */
 export const find = async (words, filters) => {
   const searching = pagefind.search(words.join(" ") || null, { filters });
   makeSegmenter();
   const found = await searching;
-  const ordered = rank(found.results, words);
+  const ordered = rank(found.results, words).map((r) => ({ ...r, data: async () => readable(await r.data()) }));
   const data = await Promise.all(ordered.slice(0, PAGE_SIZE).map((r) => r.data()));
   return { found, ordered, data };
 };
