@@ -6,6 +6,8 @@ Queries are typed into one open search page, as a reader does, and each waits fo
 
 from __future__ import annotations
 
+import html
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -457,3 +459,18 @@ def test_a_search_result_prints_its_cases_in_order(search: SearchPage) -> None:
     printed = search.page.locator(".cb-print-case h1").all_inner_texts()
     assert len(printed) == len(found)
     assert parse_qs(urlsplit(search.page.url).query)["c"] == found
+
+
+def test_results_read_as_the_pages_are_written(search: SearchPage, built_site: Path) -> None:
+    """Pagefind indexed the pages with a space between their words (search/words.py); readers do not see it."""
+    page = search.open(f"?q={quote('研修')}")
+    shown = page.eval_on_selector_all(".cb-result__title", "els => els.map(e => [e.href, e.textContent])")
+    assert len(shown) == 10
+    for href, title in shown:
+        written = (built_site / urlsplit(href).path.strip("/") / "index.html").read_text(encoding="utf-8")
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", written, re.S)
+        assert heading and html.unescape(re.sub(r"<[^>]+>", "", heading.group(1))).strip() == title
+    excerpts = page.eval_on_selector_all(".cb-result__excerpt", "els => els.map(e => e.textContent)")
+    japanese = "[\u3040-\u30ff\u3400-\u9fff]"
+    assert all(excerpts) and not [e for e in excerpts if re.search(f"{japanese} +{japanese}", e)]
+    assert page.locator(".cb-result__excerpt mark").count() >= 10  # the query's words are still marked
