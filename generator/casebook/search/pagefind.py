@@ -62,7 +62,8 @@ class IndexStats:
     files: int
     peak_mib: int | None = None
     """Pagefind's peak resident memory, where the system tells it (Linux); it grows with the pages
-    (about 1 MiB per long page with Pagefind 1.6, BENCHMARKS.md), so the log shows it to operators."""
+    (about 0.5 MiB per long page with Pagefind 1.6 and casebook's word splitting, 1 MiB with Pagefind's own,
+    BENCHMARKS.md), so the log shows it to operators."""
 
     def summary(self) -> str:
         """The build log's line, in Japanese."""
@@ -229,10 +230,11 @@ def _ended_how(process: subprocess.Popen[bytes]) -> str:
     except subprocess.TimeoutExpired:
         code = None
     if code == -getattr(signal, "SIGKILL", 9):  # (Windows has no SIGKILL)
-        # The kernel's out-of-memory killer sends SIGKILL: Pagefind 1.6 needs about 1 MiB a long page.
+        # The kernel's out-of-memory killer sends SIGKILL: Pagefind 1.6 needs 0.5–1 MiB a long page (BENCHMARKS.md).
         return (
             "Pagefind が途中で止められました（SIGKILL。メモリが足りないとシステムに止められます） — メモリを増やすか、"
-            "CASEBOOK_PAGEFIND=pypi でメモリが約半分の Pagefind 1.5 を使って作り直してください（BENCHMARKS.md）"
+            "Node.js 18 以上を入れて語の区切りを casebook に任せるか（Pagefind のメモリが約半分）、"
+            "CASEBOOK_PAGEFIND=pypi の Pagefind 1.5 を使って作り直してください（BENCHMARKS.md）"
         )
     return f"Pagefind が途中で終了しました（終了コード {code}）" if code else "Pagefind が途中で終了しました"
 
