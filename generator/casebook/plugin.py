@@ -43,6 +43,7 @@ from casebook.render import Page as Page_
 from casebook.render import render_assets, render_processes
 from casebook.schemas import schemas
 from casebook.search import SearchIndexError, SiteIndexer, index_site, preferred_binary_missing
+from casebook.search.words import BODY as INDEXED_PART
 from casebook.validate import Corpus
 from casebook.watch import watch_natively
 
@@ -262,7 +263,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Stream a finished page to the search index (record-like pages only)."""
-        if self._streaming is not None and "data-pagefind-body" in output:
+        if self._streaming is not None and INDEXED_PART in output:
             self._streaming.add("/" + page.url, output)
         return output
 

@@ -236,8 +236,7 @@
       missing.length === words.length && !missing.some((word) => coveredIn(word, text));
 
     const offerSuggestions = async (mine, data) => {
-      // Pagefind 1.6 puts a zero-width space between the words of `content`: the text as written has none.
-      const text = data.map((d) => normalizeKey(`${d.meta.title || ""}${d.content || ""}`).replace(/\u200b/g, "")).join("\n");
+      const text = data.map((d) => normalizeKey(`${d.meta.title || ""}${d.content || ""}`)).join("\n");
       const missing = words.filter((w) => w.length >= 2 && !text.includes(w));
       if (!missing.length) return;
       if (data.length && onlyPieces(text, missing)) {

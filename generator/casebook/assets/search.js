@@ -74,14 +74,14 @@ const rank = (results, words) => {
 // on cases most, since they are what readers come for.
 await pagefind.options({ baseUrl: base.pathname, ranking: { metaWeights: { terms: 20, about: 10 } } });
 
-// Pagefind reads the pages with a space between their Japanese words (search/split_words.mjs), and its
-// excerpts keep those spaces: a reader gets the text back as written. A space goes where it touches
-// Japanese (「研修 を 進める」, 「OJT と」); one between two Latin words, or after Pagefind's 「. 」 between
-// two blocks of the page, stays.
+// Pagefind reads the pages with a space between their Japanese words (search/split_words.mjs), or, splitting
+// them itself, puts a zero-width space there; its excerpts keep either: a reader gets the text back as written.
+// A space goes where it touches Japanese (「研修 を 進める」, 「OJT と」); one between two Latin words, or
+// after Pagefind's 「. 」 between two blocks of the page, stays.
 const MARK = "(?:</?mark>)*";
 const SPLIT_BEFORE = new RegExp(`(?<=[^\\x00-\\x7f]${MARK})\\s+(?=${MARK}\\S)`, "g");
 const SPLIT_AFTER = new RegExp(`(?<=[0-9A-Za-z]${MARK})\\s+(?=${MARK}[^\\x00-\\x7f])`, "g");
-export const joinWords = (text) => text.replace(SPLIT_BEFORE, "").replace(SPLIT_AFTER, "");
+const joinWords = (text) => text.replace(/\u200b/g, "").replace(SPLIT_BEFORE, "").replace(SPLIT_AFTER, "");
 const readable = (data) => ({ ...data, excerpt: joinWords(data.excerpt || ""), content: joinWords(data.content || "") });
 
 /** Search: {found, ordered, data: the first page of results' data}. */

@@ -250,13 +250,13 @@ class SiteIndexer:
         self._service = _Service(extended_binary())
         self._pending: list[Future[dict[str, Any]]] = []
         self._splitter: WordSplitter | None = None
-        splitter = node()
-        language = SPLIT_LANGUAGE if splitter else "ja"
+        node_path = node()
+        language = SPLIT_LANGUAGE if node_path else "ja"
         try:
             reply = self._service.ask({"type": "NewIndex", "config": {"force_language": language, "verbose": False}})
             self._index_id = int(reply["index_id"])
-            if splitter:
-                self._splitter = WordSplitter(splitter, self._send)
+            if node_path:
+                self._splitter = WordSplitter(node_path, self._send)
         except BaseException:
             self._service.close()
             raise
@@ -282,8 +282,8 @@ class SiteIndexer:
             self._pending.append(self._service.send({"type": "AddDir", "index_id": self._index_id, "path": str(site)}))
             return
         for page in sorted(site.rglob("*.html")):
-            if OUTPUT not in page.relative_to(site).parts[:1]:
-                self.add(_page_url(page.relative_to(site)), page.read_text(encoding="utf-8"))
+            if (relative := page.relative_to(site)).parts[0] != OUTPUT:
+                self.add(_page_url(relative), page.read_text(encoding="utf-8"))
 
     def write(self, site: Path) -> IndexStats:
         """Wait for every page, write `site/pagefind/`, stop the service."""
