@@ -263,3 +263,11 @@ def test_a_node_that_cannot_split_is_explained(tmp_path: Path, monkeypatch: pyte
             indexer.add(f"/{n}/", _page("五霞町", indexed=True))
         indexer.write(tmp_path / "site")
     indexer.abandon()
+
+
+def test_latin_text_keeps_its_own_spacing_and_only_meetings_with_japanese_get_a_space() -> None:
+    (split,) = _split(
+        ["<div data-pagefind-body><p>人材 data-x=&quot;a&gt;b&quot; title: 研修&quot;危険&quot;</p></div>"]
+    )
+    assert "data-x=&quot;a&gt;b&quot; title:" in split  # as written: Pagefind splits Latin text itself
+    assert "研修 &quot; 危険 &quot;" in split  # an entity next to Japanese is set apart like a word

@@ -80,7 +80,7 @@ await pagefind.options({ baseUrl: base.pathname, ranking: { metaWeights: { terms
 // after Pagefind's 「. 」 between two blocks of the page, stays.
 const MARK = "(?:</?mark>)*";
 const SPLIT_BEFORE = new RegExp(`(?<=[^\\x00-\\x7f]${MARK})\\s+(?=${MARK}\\S)`, "g");
-const SPLIT_AFTER = new RegExp(`(?<=[0-9A-Za-z]${MARK})\\s+(?=${MARK}[^\\x00-\\x7f])`, "g");
+const SPLIT_AFTER = new RegExp(`(?<=[!-\\-/-~]${MARK})\\s+(?=${MARK}[^\\x00-\\x7f])`, "g"); // not after 「.」
 const joinWords = (text) => text.replace(/\u200b/g, "").replace(SPLIT_BEFORE, "").replace(SPLIT_AFTER, "");
 const readable = (data) => ({ ...data, excerpt: joinWords(data.excerpt || ""), content: joinWords(data.content || "") });
 

@@ -12,10 +12,25 @@ import readline from "node:readline";
 
 const words = new Intl.Segmenter("ja", { granularity: "word" });
 const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]/;
+// A space goes only where a word meets Japanese (kana, kanji, or Japanese and full-width punctuation):
+// Latin text keeps its own spacing and punctuation (「data-x」, 「title:」), which Pagefind splits as usual.
+const WIDE = /[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]/;
 const ENTITY = /(&#?[0-9a-z]+;)/i; // kept whole: "&amp;" is one character of the text
-const splitWords = (text) => Array.from(words.segment(text), (s) => s.segment).join(" ");
-const split = (text) =>
-  JAPANESE.test(text) ? text.split(ENTITY).map((part, at) => (at % 2 ? part : splitWords(part))).join(" ") : text;
+const split = (text) => {
+  if (!JAPANESE.test(text)) return text;
+  let out = "";
+  const add = (piece) => {
+    const before = out.at(-1) || " ";
+    const after = piece[0];
+    if (!/\s/.test(before) && !/\s/.test(after) && (WIDE.test(before) || WIDE.test(after))) out += " ";
+    out += piece;
+  };
+  text.split(ENTITY).forEach((part, at) => {
+    if (at % 2) add(part);
+    else for (const { segment } of words.segment(part)) add(segment);
+  });
+  return out;
+};
 // Markup, and the scripts and styles whose text is not the page's.
 const MARKUP = /(<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>|<!--[\s\S]*?-->|<[^>]*>)/i;
 const HEADING = /<h1\b[^>]*>([\s\S]*?)<\/h1>/i;
