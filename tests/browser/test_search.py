@@ -7,7 +7,9 @@ Queries are typed into one open search page, as a reader does, and each waits fo
 from __future__ import annotations
 
 import html
+import json
 import re
+import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -474,3 +476,34 @@ def test_results_read_as_the_pages_are_written(search: SearchPage, built_site: P
     japanese = "[\u3040-\u30ff\u3400-\u9fff]"
     assert all(excerpts) and not [e for e in excerpts if re.search(f"{japanese} +{japanese}", e)]
     assert page.locator(".cb-result__excerpt mark").count() >= 10  # the query's words are still marked
+
+
+# Where a word meets Japanese: the only places the index's splitter (Node.js) puts a space (split_words.mjs).
+JAPANESE_BOUNDARIES = """(texts) => {
+  const wide = /[\\u3000-\\u30ff\\u3400-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef]/;
+  const words = new Intl.Segmenter("ja", { granularity: "word" });
+  return texts.map((text) => Array.from(words.segment(text), (s) => s.index)
+    .filter((at) => at > 0 && (wide.test(text[at - 1]) || wide.test(text[at]))));
+}"""
+
+
+def test_the_index_splits_japanese_where_the_readers_browser_does(search: SearchPage, built_site: Path) -> None:
+    """Node.js (which split the index) and the browser (which splits the query) use ICU versions of their own;
+    a word they cut differently would match only by its beginning. On every indexed page they must agree."""
+    texts = []
+    for page in sorted(built_site.rglob("index.html")):
+        written = page.read_text(encoding="utf-8")
+        if (start := written.find("data-pagefind-body")) >= 0:
+            text = re.sub(r"<script.*?</script>|<[^>]+>", " ", written[start:], flags=re.S)
+            texts.append(html.unescape(text))
+    script = f"const split = {JAPANESE_BOUNDARIES}; process.stdout.write(JSON.stringify(split(JSON.parse(require('fs').readFileSync(0, 'utf8')))))"
+    node = subprocess.run(["node", "-e", script], input=json.dumps(texts), capture_output=True, text=True, check=True)
+    by_node = json.loads(node.stdout)
+    by_browser = search.page.evaluate(JAPANESE_BOUNDARIES, texts)
+    assert len(texts) > 100 and sum(map(len, by_node)) > 10_000
+    differ = [
+        sorted({text[max(0, at - 4) : at + 4] for at in set(a) ^ set(b)})[:5]
+        for text, a, b in zip(texts, by_node, by_browser, strict=True)
+        if a != b
+    ]
+    assert differ == [], f"Node.js と Chromium で区切りの違う箇所: {differ[:5]}"
