@@ -339,21 +339,71 @@ def test_first_search_fetches_what_pagefind_fetches_and_filters_on_demand(search
     assert search.counts("type")["事例"] > 0
 
 
-def test_first_results_show_before_the_themes_scripts_and_are_taken_over_once(search: SearchPage) -> None:
-    """The first results do not wait for Material's bundle (the heaviest script); casebook.js keeps them."""
+def test_first_results_show_before_the_pages_other_scripts_and_are_taken_over_once(search: SearchPage) -> None:
+    """The theme's scripts and ours are not even fetched before the first results; casebook.js keeps them.
+
+    On two cores they took the page's thread while Pagefind's worker waited for it (theme/main.html).
+    """
     held: list[Any] = []
-    search.page.route("**/assets/javascripts/bundle.*.js", lambda route: held.append(route))
+    search.page.route("**/assets/casebook.js", lambda route: held.append(route))
     search.page.goto(f"{search.base}search/?q={quote('研修')}", wait_until="commit")
     search.page.wait_for_function("document.querySelectorAll('.cb-result').length === 10")
-    assert search.page.evaluate("document.readyState") == "loading"  # the theme's scripts have not run
     assert search.page.input_value("#cb-search-input") == "研修"  # the query is in the box, too
     assert "件見つかりました" in search.page.locator("#cb-search-status").inner_text()
-    first = search.results()
+    search.page.wait_for_function("() => document.documentElement.dataset.cbFirstSearch === 'done'")
+    search.page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some((e) => e.name.includes('/choose.'))"
+    )
+    shown, fetched = search.page.evaluate(
+        """() => [performance.getEntriesByName('casebook:results')[0].startTime,
+                  performance.getEntriesByType('resource').filter((e) => /bundle\\.|choose\\.js/.test(e.name))
+                    .map((e) => e.startTime)]"""
+    )
+    assert len(fetched) == 2 and min(fetched) > shown, (shown, fetched)  # casebook.js: asked for, held here
+    search.page.evaluate("document.querySelectorAll('.cb-result').forEach((li) => { li.dataset.first = 'yes'; })")
     for route in held:
         route.continue_()
     search.settle()
-    assert search.results() == first  # taken over as shown: not cleared, not listed twice
+    # Taken over as shown: the same 10 items, not cleared and listed again, not listed twice.
+    assert (
+        search.page.locator(".cb-result[data-first='yes']").count() == search.page.locator(".cb-result").count() == 10
+    )
     assert len(search.results(everything=True)) > 10  # and casebook.js pages on from them
+    assert search.page.get_attribute(".md-sidebar--primary", "style")  # Material started, though late
+
+
+@pytest.mark.parametrize(
+    ("address", "blocked", "status"),
+    [
+        # Nothing to search: the page's scripts run at once.
+        ("search/", None, "キーワードを入力"),
+        # Pagefind cannot load its index: casebook.js says so, instead of 「準備をしています」 for good.
+        (f"search/?q={quote('研修')}", "**/pagefind/pagefind-entry.json*", "検索できませんでした"),
+        # search.js itself cannot load (a server that lost it): the page's scripts start after 3 s.
+        (f"search/?q={quote('研修')}", "**/assets/search.js", "索引を読み込めませんでした"),
+    ],
+)
+def test_the_pages_scripts_run_whatever_becomes_of_the_first_search(
+    browser: Any, search_base: str, address: str, blocked: str | None, status: str
+) -> None:
+    page = browser.new_page()
+    if blocked:
+        page.route(blocked, lambda route: route.abort())
+    page.goto(search_base + address)
+    page.wait_for_function(
+        "s => document.getElementById('cb-search-status').textContent.includes(s)", arg=status, timeout=10_000
+    )
+    assert page.get_attribute(".md-sidebar--primary", "style")  # Material started
+    page.close()
+
+
+def test_opened_from_disk_the_search_page_says_it_needs_a_web_server(browser: Any, built_site: Path) -> None:
+    """Under file:// no module loads: the page's scripts run at once, and casebook.js says why."""
+    page = browser.new_page()
+    page.goto((built_site / "search" / "index.html").as_uri() + f"?q={quote('研修')}")
+    page.wait_for_function("document.getElementById('cb-search-status').textContent.includes('file://')", timeout=2_000)
+    assert page.get_attribute(".md-sidebar--primary", "style")
+    page.close()
 
 
 @pytest.mark.parametrize(("typo", "meant"), [("ITパスポード", "ITパスポート"), ("DXアドバイサー", "DXアドバイザー")])

@@ -137,6 +137,11 @@
       root.dataset.busy = "true";
       try {
         await runSearch(mine);
+      } catch (error) {
+        // Pagefind could not load its index (the server lost a file, or the link dropped): say so,
+        // rather than leave 「検索の準備をしています…」 on screen for good.
+        if (mine === generation) status.textContent = "検索できませんでした。索引を読み込めませんでした。ページを読み込み直してください。";
+        console.error(error);
       } finally {
         if (mine === generation) root.dataset.busy = "false";
       }

@@ -6,8 +6,9 @@
  * shipped whole to the reader (search/vocabulary.py).
  *
  * The search page loads this module from its <head>, `async`: the search in the page's address
- * starts while the theme's styles and scripts still load, as early as a page that runs Pagefind
- * alone. casebook.js (the page's controls) imports this same module and takes that search up.
+ * starts while the theme's styles still load, as early as a page that runs Pagefind alone, and the
+ * page's other scripts wait until its results are on screen. casebook.js (the page's controls)
+ * imports this same module and takes that search up.
  */
 import * as pagefind from "../pagefind/pagefind.js";
 
@@ -150,10 +151,16 @@ export const first = {
   /** How many of its results this module already put on the page (0: casebook.js shows them). */
   shown: 0,
 };
+// The page's other scripts (the theme's, casebook.js) wait for the first results (theme/main.html):
+// they run once these are painted, or at once when the address asks for no search.
+const firstSearchDone = () => {
+  document.documentElement.dataset.cbFirstSearch = "done";
+  document.dispatchEvent(new Event("casebook:first-search"));
+};
 if (first.result) {
-  // Shown the moment they are in: the theme's scripts, and casebook.js after them, may still be
-  // loading, and a reader should not wait for them to read results. casebook.js keeps these.
-  first.result.then(({ ordered, data }) => {
+  // Shown the moment they are in: the theme's scripts, and casebook.js after them, are held back
+  // until then (and may be slow to load besides). casebook.js keeps these.
+  const shown = first.result.then(({ ordered, data }) => {
     const list = document.querySelector("#cb-search .cb-search__results");
     const status = document.getElementById("cb-search-status");
     if (!list || !status || list.childElementCount || first.result === null) return;
@@ -163,4 +170,8 @@ if (first.result) {
     first.shown = data.length;
     performance.mark("casebook:results"); // the benchmark's "results shown"
   }, () => {}); // a failure is reported when casebook.js awaits it
+  const afterPaint = () => requestAnimationFrame(() => setTimeout(firstSearchDone));
+  shown.then(afterPaint, afterPaint);
+} else {
+  firstSearchDone();
 }
