@@ -37,8 +37,10 @@ INSTALL = {"mkdocs": "mkdocs>=1.6,<2", "properdocs": "properdocs>=1.6.7,<2", "ze
 PACKAGE = Path(__file__).resolve().parent
 ASSETS = ("casebook.css", "casebook.js", "choose.js")
 """Our stylesheets and scripts, in the order the MkDocs plugin adds them."""
-MODULES = ("search.js", "normalize.js", "propose.js", "propose.css")
-"""Assets only the page that uses them loads (theme/main.html), copied but not listed."""
+MODULES = ("search.js", "search-core.js", "search-worker.js", "normalize.js", "propose.js", "propose.css")
+"""Assets only the page that uses them loads (theme/main.html), copied but not listed: the search page's
+query pipeline (its worker, the pipeline both it and the page import, normalize.js), the propose form's
+script, styles and normalize.js."""
 OVERRIDES = "overrides"
 """Our Material overrides (theme/), with the project's own custom_dir on top: Zensical reads them too."""
 

@@ -32,6 +32,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from casebook.diagnostics import Diagnostic
+from casebook.engines import MODULES
 from casebook.export import write_exports
 from casebook.live import Catchup, LiveSite, Update, error_page, failure, gate
 from casebook.markup import ANCHOR_ID, to_html
@@ -55,9 +56,8 @@ STYLESHEET = "assets/casebook.css"
 STYLESHEETS = (STYLESHEET,)
 SCRIPT = "assets/casebook.js"
 SCRIPTS = (SCRIPT, "assets/choose.js")
-OWN_PAGE_ASSETS = ("assets/search.js", "assets/normalize.js", "assets/propose.js", "assets/propose.css")
-"""Loaded only by the pages that use them (theme/main.html): the search page's query pipeline (which
-imports normalize.js), the propose form's script, styles and normalize.js. Every other page is 50 KB lighter."""
+OWN_PAGE_ASSETS = tuple(f"assets/{name}" for name in MODULES)
+"""Loaded only by the pages that use them (theme/main.html). Every other page is 50 KB lighter."""
 
 
 THEME_FILES_UNUSED = re.compile(r"assets/javascripts/(lunr|workers)/|assets/(javascripts|stylesheets)/[^/]+\.map$")

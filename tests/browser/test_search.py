@@ -372,6 +372,43 @@ def test_first_results_show_before_the_pages_other_scripts_and_are_taken_over_on
     assert search.page.get_attribute(".md-sidebar--primary", "style")  # Material started, though late
 
 
+def test_pagefind_runs_in_the_worker_the_page_starts_first(search: SearchPage) -> None:
+    """The page's <head> starts the worker before its styles load; the page itself fetches no index."""
+    search.open(f"?q={quote('研修')}")
+    assert len(search.results()) == 10
+    page_fetched = search.page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
+    assert not [u for u in page_fetched if "/pagefind/" in u]
+    (worker,) = [w for w in search.page.workers if "/assets/search-worker.js" in w.url]
+    worker_fetched = worker.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
+    assert [u for u in worker_fetched if u.endswith("/pagefind/pagefind.js")]
+    assert [u for u in worker_fetched if u.endswith(".pf_meta")]
+    assert len(search.type_query("松本")) > 0  # later searches go to the same worker
+    assert not [
+        u
+        for u in search.page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
+        if "/pagefind/" in u
+    ]
+
+
+def test_without_the_worker_the_search_runs_in_the_page(browser: Any, search_base: str) -> None:
+    """A browser (or a policy) that cannot start the module worker gets the same results from the page."""
+    with_worker = SearchPage(browser, search_base)
+    with_worker.open()
+    expected = with_worker.type_query("研修")
+    with_worker.context.close()
+    page = SearchPage(browser, search_base)
+    page.page.route("**/assets/search-worker.js*", lambda route: route.abort())
+    page.open(f"?q={quote('研修')}")
+    assert page.results() == expected[:10] and len(expected) == 10
+    assert [
+        u
+        for u in page.page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
+        if "/pagefind/" in u
+    ]
+    assert page.type_query("研修") == expected  # and later searches, too
+    page.context.close()
+
+
 @pytest.mark.parametrize(
     ("address", "blocked", "status"),
     [

@@ -118,7 +118,7 @@
     // Filters: OR within a facet, AND across facets. An opened facet with nothing chosen asks for
     // an empty `any`, which does not narrow the results but makes Pagefind load that facet's
     // filter file and count it: filters load only when a reader opens them.
-    const { pagefind, find, first, searchKey, normalizeKey, queryWords, resultItem, foundText, PAGE_SIZE } = engine;
+    const { find, counts, first, searchKey, normalizeKey, queryWords, resultItem, foundText, PAGE_SIZE } = engine;
     const filtersExcept = (skip) => {
       const filters = {};
       for (const key of opened) filters[key] = { any: [] };
@@ -158,10 +158,10 @@
       if (!query && !anySelected) {
         ordered = [];
         // Nothing asked yet: the opened facets count the whole knowledge base.
-        const everything = opened.size ? await pagefind.search(null, { filters: filtersExcept(null) }) : null;
-        const counts = everything ? await facetCounts(null, everything.filters) : {};
+        const everything = opened.size ? await counts(null, filtersExcept(null)) : null;
+        const numbers = everything ? await facetCounts(null, everything) : {};
         if (mine !== generation) return;
-        renderFacets(counts);
+        renderFacets(numbers);
         renderActive();
         list.replaceChildren();
         more.hidden = true;
@@ -173,11 +173,11 @@
       const filters = filtersExcept(null);
       const early = first.result && first.key === searchKey(words, filters) ? first.result : null;
       first.result = null;
-      const { found, ordered: ranked, data } = await (early || find(words, filters));
-      const counts = await facetCounts(query || null, found.filters);
+      const { filters: counted, ordered: ranked, data } = await (early || find(words, filters));
+      const numbers = await facetCounts(query || null, counted);
       if (mine !== generation) return;
       ordered = ranked;
-      renderFacets(counts);
+      renderFacets(numbers);
       renderActive();
       status.textContent = foundText(ordered.length);
       see.textContent = `結果を見る（${ordered.length} 件）`;
@@ -198,14 +198,14 @@
     // Counts of the opened facets: from the search itself, except for a facet with choices, whose
     // counts are those the reader would get by adding a value to it (its own choices lifted).
     const facetCounts = async (query, counted) => {
-      const counts = { ...counted };
+      const numbers = { ...counted };
       for (const key of opened) {
         if (selected.get(key).size) {
-          const lifted = await pagefind.search(query, { filters: filtersExcept(key) });
-          counts[key] = lifted.filters[key] || {};
+          const lifted = await counts(query, filtersExcept(key));
+          numbers[key] = lifted[key] || {};
         }
       }
-      return counts;
+      return numbers;
     };
 
     // Shows the next page of results; `loaded` is their data when the search fetched it already.

@@ -1,8 +1,9 @@
 /* casebook: the matching key of a term, exactly as casebook.taxonomy.normalize_key makes it.
  *
- * One copy, for every page that matches what a reader types against the vocabulary: the search page
- * imports it (search.js), the propose form loads it as a script before propose.js. Tests compare it
- * with the Python rule on every spelling of the bundled records.
+ * One copy, for every page that matches what a reader types against the vocabulary: the search
+ * pipeline imports it (search-core.js, in the search worker and the search page), the propose form
+ * loads it as a script before propose.js. Tests compare it with the Python rule on every spelling
+ * of the bundled records.
  */
 (() => {
   "use strict";
@@ -23,5 +24,5 @@
     }
     return key;
   };
-  window.casebookNormalizeKey = normalizeKey; // used by the tests to compare with Python
+  globalThis.casebookNormalizeKey = normalizeKey; // window in a page, self in the search worker; the tests compare it with Python
 })();

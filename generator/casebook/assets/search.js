@@ -1,113 +1,90 @@
-/* casebook search — the query pipeline: one Pagefind (extended build) search per query.
+/* casebook search — the search page's side of the query pipeline (search-core.js).
  *
- * The controlled vocabulary (keywords with their aliases and readings, places, organisations) is
- * written into each page's indexed metadata when the site is built, normalised as normalizeKey
- * normalises the query; so Pagefind itself finds 「職場内訓練」 or 「ごかまち」, and nothing is
- * shipped whole to the reader (search/vocabulary.py).
- *
- * The search page loads this module from its <head>, `async`: the search in the page's address
- * starts while the theme's styles still load, as early as a page that runs Pagefind alone, and the
- * page's other scripts wait until its results are on screen. casebook.js (the page's controls)
- * imports this same module and takes that search up.
+ * The page's <head> starts the worker (search-worker.js) and asks it for the search in the address
+ * before anything else loads; its answers wait in `casebookWorker.early` until this module runs. This
+ * module talks to the worker, shows that first search's results the moment they are in, and gives
+ * casebook.js (the page's controls) the same calls. Where the browser cannot run the worker (no module
+ * workers, a policy that forbids them), the pipeline runs here, in the page, with the same answers.
+ * The page's other scripts wait until the first results are on screen (theme/main.html).
  */
-import * as pagefind from "../pagefind/pagefind.js";
+import { PAGE_SIZE, normalizeKey, queryWords, searchKey, addressFilters, pipeline } from "./search-core.js";
 
+export { PAGE_SIZE, normalizeKey, queryWords, searchKey };
 const base = new URL("../", import.meta.url);
-export const PAGE_SIZE = 10;
-export { pagefind };
 
-// --- normalisation: normalize.js (one copy of the rule, shared with the propose form) -------------
-import "./normalize.js";
+// --- the pipeline: in the worker, or here --------------------------------------------------------
+let local = null;
+const inPage = () =>
+  (local ||= import("../pagefind/pagefind.js").then((pagefind) => pipeline(pagefind, base.pathname)));
 
-export const normalizeKey = (text) => window.casebookNormalizeKey(text);
-
-/** The words Pagefind sees: each normalised as the vocabulary was when the site was built. */
-export const queryWords = (text) => text.split(/\s+/).map(normalizeKey).filter(Boolean);
-
-// --- ranking -------------------------------------------------------------------------------------
-// Pagefind's score (terms a page carries weigh most, see the options below), except that a record
-// holding the query's words side by side, as typed, comes before records that only use them apart.
-// Making a Japanese word segmenter takes 15–20 ms of the page's thread: find() makes it while Pagefind's
-// worker runs the search, not before the search starts.
-let segmenter;
-const makeSegmenter = () => {
-  if (segmenter === undefined) {
-    segmenter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter("ja", { granularity: "word" }) : null;
-  }
+const worker = window.casebookWorker;
+let broken = !worker || worker.failed ? new Error("no search worker") : null;
+const waiting = new Map();
+let next = 1;
+const settle = ({ id, value, error }) => {
+  const call = waiting.get(id);
+  if (!call) return;
+  waiting.delete(id);
+  if (error === undefined) call.resolve(value);
+  else call.reject(new Error(error));
 };
-// The browser's dictionary cuts a katakana word it does not know into letters (シス → シ・ス) that the
-// index holds as one word, at one place: a run of katakana pieces counts as one term.
-const KATAKANA = /^[\u30a0-\u30ff]+$/u;
-const termCount = (words) => {
-  if (!segmenter) return words.length;
-  let count = 0;
-  for (const word of words) {
-    let katakana = false;
-    for (const { segment, isWordLike } of segmenter.segment(word)) {
-      if (!isWordLike) continue;
-      const piece = KATAKANA.test(segment);
-      if (!(piece && katakana)) count += 1;
-      katakana = piece;
+const ask = (id, op, args) =>
+  new Promise((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
+    if (op) worker.postMessage({ id, op, args });
+  });
+// The <head> asked for the search in its address as id 0; the answer may already wait in worker.early.
+const headAnswer = worker && !broken ? ask(0, null, null) : null;
+if (worker) {
+  worker.onerror = (event) => {
+    // The worker could not load (or failed as it started): what was asked is asked here instead.
+    event.preventDefault();
+    broken = new Error(event.message || "search worker failed");
+    for (const call of waiting.values()) call.reject(broken);
+    waiting.clear();
+  };
+  worker.onmessage = ({ data }) => settle(data);
+  worker.early.splice(0).forEach(settle);
+}
+/** One call of the pipeline: by the worker, or here once the worker has failed. */
+const call = async (op, ...args) => {
+  if (!broken) {
+    try {
+      return await ask(next++, op, args);
+    } catch (error) {
+      if (!broken) throw error;
     }
   }
-  return count;
+  const here = await inPage();
+  return here[op](...args);
 };
-const longestRun = (locations) => {
-  let best = 0;
-  let run = 0;
-  let last = -2;
-  for (const at of locations) {
-    run = at === last + 1 ? run + 1 : at === last ? run : 1;
-    last = at;
-    best = Math.max(best, run);
+
+/** A search as casebook.js uses it: its results in order, each loading its data when asked. */
+const resultsOf = ({ key, count, filters, data }) => ({
+  filters,
+  data,
+  ordered: Array.from({ length: count }, (_, at) => ({ data: () => call("data", key, at) })),
+});
+
+/** Search: {filters: Pagefind's counts, ordered, data: the first page of results' data}. */
+export const find = async (words, filters) => resultsOf(await call("find", words, filters));
+/** Pagefind's filter counts for a search (term null: every page). */
+export const counts = (term, filters) => call("counts", term, filters);
+
+// --- the search in the address, asked for by the page's <head> -----------------------------------
+const facets = document.querySelector("script[data-facets]")?.dataset.facets || "";
+const firstAnswer = async () => {
+  try {
+    if (headAnswer) return await headAnswer;
+  } catch (error) {
+    if (!broken) throw error;
   }
-  return best;
+  return (await inPage()).first(location.search, facets);
 };
-const rank = (results, words) => {
-  const terms = termCount(words);
-  if (terms < 2) return results;
-  const phrase = results.filter((r) => longestRun(r.words) >= terms);
-  return [...phrase, ...results.filter((r) => longestRun(r.words) < terms)];
-};
-
-// --- Pagefind ------------------------------------------------------------------------------------
-// A term a page carries (its `terms` or `about` metadata) outweighs the same words in running text;
-// on cases most, since they are what readers come for.
-await pagefind.options({ baseUrl: base.pathname, ranking: { metaWeights: { terms: 20, about: 10 } } });
-
-// Pagefind reads the pages with a space between their Japanese words (search/split_words.mjs), or, splitting
-// them itself, puts a zero-width space there; its excerpts keep either: a reader gets the text back as written.
-// A space goes where it touches Japanese (「研修 を 進める」, 「OJT と」); one between two Latin words, or
-// after Pagefind's 「. 」 between two blocks of the page, stays.
-const MARK = "(?:</?mark>)*";
-const SPLIT_BEFORE = new RegExp(`(?<=[^\\x00-\\x7f]${MARK})\\s+(?=${MARK}\\S)`, "g");
-const SPLIT_AFTER = new RegExp(`(?<=[!-\\-/-~]${MARK})\\s+(?=${MARK}[^\\x00-\\x7f])`, "g"); // not after 「.」
-const joinWords = (text) => text.replace(/\u200b/g, "").replace(SPLIT_BEFORE, "").replace(SPLIT_AFTER, "");
-const readable = (data) => ({ ...data, excerpt: joinWords(data.excerpt || ""), content: joinWords(data.content || "") });
-
-/** Search: {found, ordered, data: the first page of results' data}. */
-export const find = async (words, filters) => {
-  const searching = pagefind.search(words.join(" ") || null, { filters });
-  makeSegmenter();
-  const found = await searching;
-  const ordered = rank(found.results, words).map((r) => ({ ...r, data: async () => readable(await r.data()) }));
-  const data = await Promise.all(ordered.slice(0, PAGE_SIZE).map((r) => r.data()));
-  return { found, ordered, data };
-};
-
-// The facets' filter keys, from the page's <script> tag (the page is still loading: no panel yet).
-const facetKeys = new Set((document.querySelector("script[data-facets]")?.dataset.facets || "").split(" "));
-
-/** The filters of an address: OR within a facet, AND across facets. */
-const addressFilters = (params) => {
-  const filters = {};
-  for (const [key, value] of params) if (facetKeys.has(key)) (filters[key] ||= { any: [] }).any.push(value);
-  return filters;
-};
-
-/** Identifies a search, whatever the order its filters were given in. */
-export const searchKey = (words, filters) =>
-  JSON.stringify([words, Object.keys(filters).sort().map((key) => [key, filters[key]])]);
+headAnswer?.catch(() => {}); // when the address asks for nothing, nobody awaits it
+const params = new URLSearchParams(location.search);
+const words = queryWords(params.get("q") || "");
+const filters = addressFilters(params, new Set(facets.split(" ")));
 
 // --- results --------------------------------------------------------------------------------------
 /** One result of the list: title link, kind and organisation, Pagefind's excerpt. */
@@ -134,10 +111,6 @@ export const resultItem = (item) => {
 export const foundText = (count) =>
   count ? `${count} 件見つかりました。` : "見つかりませんでした。言葉を短くするか、絞り込みを外してみてください。";
 
-// The search in the address, started now; casebook.js uses it if the reader has changed nothing.
-const params = new URLSearchParams(location.search);
-const words = queryWords(params.get("q") || "");
-const filters = addressFilters(params);
 // The words of the address shown in the box at once: on a slow link the theme's scripts, and casebook.js
 // after them, can take seconds, and an empty box under 「検索の準備をしています…」 reads as a lost query.
 const fillBox = () => {
@@ -145,12 +118,14 @@ const fillBox = () => {
   if (box && !box.value) box.value = params.get("q") || "";
 };
 fillBox();
+const asked = words.length || Object.keys(filters).length;
 export const first = {
   key: searchKey(words, filters),
-  result: words.length || Object.keys(filters).length ? find(words, filters) : null,
+  result: asked ? firstAnswer().then(resultsOf) : null,
   /** How many of its results this module already put on the page (0: casebook.js shows them). */
   shown: 0,
 };
+
 // The page's other scripts (the theme's, casebook.js) wait for the first results (theme/main.html):
 // they run once these are painted, or at once when the address asks for no search.
 const firstSearchDone = () => {

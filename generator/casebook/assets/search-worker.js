@@ -1,0 +1,44 @@
+/* casebook search — Pagefind, in a worker the search page starts from the first lines of its <head>.
+ *
+ * A module script of the page runs only once the page's styles are in and its first frame is laid
+ * out: at 5,000 cases on a 2-core PC the search started 80–150 ms later than on a page that runs
+ * Pagefind alone. Started here, Pagefind loads its index and runs the search in the address on the
+ * other core while the page is still being built (BENCHMARKS.md). search.js talks to it: each message
+ * {id, op, args} gets {id, value} or {id, error}.
+ */
+
+// Pagefind reads the page's language (how to split a query into words) from <html lang>; a worker has
+// no page, so the page passes its language after the `#` of this script's address. Pagefind then runs
+// here, on this thread (it starts a worker of its own only where there is a window).
+const lang = self.location.hash.slice(1) || "ja";
+globalThis.document ??= {
+  currentScript: null,
+  querySelector: (selector) => (selector === "html" ? { getAttribute: (name) => (name === "lang" ? lang : null) } : null),
+};
+
+// Messages that come while Pagefind loads wait for it (a worker's message is lost if nobody listens).
+const waiting = [];
+let answer = (message) => waiting.push(message);
+self.onmessage = ({ data }) => answer(data);
+
+// normalize.js is search-core.js's own import, asked for here at once rather than after it.
+const loading = Promise.all([import("../pagefind/pagefind.js"), import("./search-core.js"), import("./normalize.js")]);
+// While those load: the first Japanese word segmenter of a thread takes 15–35 ms (its dictionary), then
+// the next ones none. Pagefind splits the query with one, and the ranking counts its terms with one.
+new Intl.Segmenter("ja", { granularity: "word" }).segment("語").containing(0);
+const [pagefind, { pipeline }] = await loading;
+const search = await pipeline(pagefind, new URL("../", import.meta.url).pathname);
+const OPS = {
+  find: (words, filters) => search.find(words, filters),
+  counts: (term, filters) => search.counts(term, filters),
+  data: (key, at) => search.data(key, at),
+  first: (address, facets) => search.first(address, facets),
+};
+answer = async ({ id, op, args }) => {
+  try {
+    self.postMessage({ id, value: await OPS[op](...args) });
+  } catch (error) {
+    self.postMessage({ id, error: String(error?.message || error) });
+  }
+};
+waiting.splice(0).forEach(answer);
