@@ -75,7 +75,7 @@ def _build(project: Path, out: Path) -> float:
 def _bytes_for(page: Any, action: Callable[[], None]) -> tuple[int, int, int]:
     """(all bytes, search bytes, requests) the browser fetched while `action` ran.
 
-    Search bytes are Pagefind's files and our search data: what the search costs beyond the page.
+    Search bytes are Pagefind's files, our search scripts and our search data: what the search costs beyond the page.
     """
     sizes: list[tuple[int, bool]] = []
 
@@ -91,9 +91,14 @@ def _bytes_for(page: Any, action: Callable[[], None]) -> tuple[int, int, int]:
     return sum(n for n, _ in sizes), sum(n for n, search in sizes if search), len(sizes)
 
 
+SEARCH_SCRIPTS = re.compile(r"/assets/(search[^/]*|normalize)\.js$")
+"""Our search scripts (the page's, its worker's and the pipeline both import): they count as search, as
+Pagefind's own pagefind.js and pagefind-worker.js do on the Pagefind-alone page."""
+
+
 def _is_search(url: str) -> bool:
-    path = url.split("?", 1)[0]
-    return "/pagefind/" in path or ("/search/" in path and not path.endswith("/"))
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    return "/pagefind/" in path or ("/search/" in path and not path.endswith("/")) or bool(SEARCH_SCRIPTS.search(path))
 
 
 def bundled() -> list[tuple[str, str]]:
