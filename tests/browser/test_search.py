@@ -372,6 +372,23 @@ def test_first_results_show_before_the_pages_other_scripts_and_are_taken_over_on
     assert search.page.get_attribute(".md-sidebar--primary", "style")  # Material started, though late
 
 
+def test_words_typed_before_the_controls_start_are_kept_and_searched(search: SearchPage) -> None:
+    """On a slow link casebook.js comes seconds after the results: what the reader typed meanwhile stays."""
+    held: list[Any] = []
+    search.page.route("**/assets/casebook.js", lambda route: held.append(route))
+    search.page.goto(f"{search.base}search/?q={quote('研修')}", wait_until="commit")
+    search.page.wait_for_function("document.querySelectorAll('.cb-result').length === 10")
+    search.page.locator("#cb-search-input").fill("松本")
+    search.page.wait_for_function("() => document.documentElement.dataset.cbFirstSearch === 'done'")
+    search.page.wait_for_timeout(100)  # let the page ask for casebook.js
+    for route in held:
+        route.continue_()
+    settle(search.page)
+    assert search.page.input_value("#cb-search-input") == "松本"
+    assert "q=%E6%9D%BE%E6%9C%AC" in search.page.url  # and that is what was searched
+    assert search.results()[0] == "cases/matsumoto/"
+
+
 def test_pagefind_runs_in_the_worker_the_page_starts_first(search: SearchPage) -> None:
     """The page's <head> starts the worker before its styles load; the page itself fetches no index."""
     search.open(f"?q={quote('研修')}")

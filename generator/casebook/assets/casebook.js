@@ -101,7 +101,9 @@
     // State ⇄ URL
     const readUrl = () => {
       const params = new URLSearchParams(location.search);
-      input.value = params.get("q") || "";
+      // The page put the address's words in the box already; a reader may have typed since (this
+      // script starts after the first results): what is in the box stays.
+      if (!input.value) input.value = params.get("q") || "";
       for (const facet of facets) {
         selected.set(facet.key, new Set(params.getAll(facet.key)));
         if (selected.get(facet.key).size) opened.add(facet.key);

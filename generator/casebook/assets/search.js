@@ -111,13 +111,6 @@ export const resultItem = (item) => {
 export const foundText = (count) =>
   count ? `${count} 件見つかりました。` : "見つかりませんでした。言葉を短くするか、絞り込みを外してみてください。";
 
-// The words of the address shown in the box at once: on a slow link the theme's scripts, and casebook.js
-// after them, can take seconds, and an empty box under 「検索の準備をしています…」 reads as a lost query.
-const fillBox = () => {
-  const box = document.getElementById("cb-search-input");
-  if (box && !box.value) box.value = params.get("q") || "";
-};
-fillBox();
 const asked = words.length || Object.keys(filters).length;
 export const first = {
   key: searchKey(words, filters),
@@ -139,7 +132,6 @@ if (first.result) {
     const list = document.querySelector("#cb-search .cb-search__results");
     const status = document.getElementById("cb-search-status");
     if (!list || !status || list.childElementCount || first.result === null) return;
-    fillBox();
     list.append(...data.map(resultItem));
     status.textContent = foundText(ordered.length);
     first.shown = data.length;
