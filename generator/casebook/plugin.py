@@ -43,7 +43,7 @@ from casebook.publish import check_site_url
 from casebook.render import Page as Page_
 from casebook.render import render_assets, render_processes
 from casebook.schemas import schemas
-from casebook.search import SearchIndexError, SiteIndexer, index_site, preferred_binary_missing
+from casebook.search import SearchIndexError, SiteIndexer, fallback_notice, index_site
 from casebook.search.words import BODY as INDEXED_PART
 from casebook.validate import Corpus
 from casebook.watch import watch_natively
@@ -185,12 +185,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self._add_pages(files, config, pages, before)
         for asset in (*STYLESHEETS, *SCRIPTS, *OWN_PAGE_ASSETS):
             files.append(File.generated(config, asset, abs_src_path=str(PACKAGE / asset)))
-        if self.config.search and preferred_binary_missing():
+        notice = fallback_notice() if self.config.search else None
+        if notice:
             # Said, not a warning: a publisher with the wheel and no Node.js still gets a working search.
-            log.info(
-                "Pagefind 1.6 がないため、PyPI の Pagefind 1.5 で検索索引を作ります（「東北」が「東」を含むページにも当たるなど"
-                "検索の質が下がります） — `make build` か `npm ci --prefix tools/pagefind` で入れてください"
-            )
+            log.info(notice)
         if self.config.search and not self._serving:
             # Pagefind indexes each page as MkDocs writes it, on the other core, instead of after.
             self._close_streaming()

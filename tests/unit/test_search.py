@@ -30,6 +30,22 @@ def test_missing_extended_binary_is_an_error_not_a_fallback(monkeypatch: pytest.
     assert search.preferred_binary_missing()
 
 
+@pytest.mark.parametrize(
+    ("node_path", "says"), [("/usr/bin/node", "質はほぼ変わりません"), (None, "「東北」が「東」を含むページにも当たる")]
+)
+def test_the_fallback_notice_says_what_the_fallback_costs(
+    monkeypatch: pytest.MonkeyPatch, node_path: str | None, says: str
+) -> None:
+    """Falling back to 1.5 costs quality only where Pagefind splits the Japanese itself (no Node.js)."""
+    monkeypatch.delenv("CASEBOOK_PAGEFIND", raising=False)
+    monkeypatch.setattr(pagefind, "npm_binary", lambda: None)
+    monkeypatch.setattr(pagefind, "node", lambda: node_path)
+    notice = search.fallback_notice()
+    assert notice is not None and says in notice and "npm ci --prefix tools/pagefind" in notice
+    monkeypatch.setenv("CASEBOOK_PAGEFIND", "pypi")  # chosen on purpose: nothing to say
+    assert search.fallback_notice() is None
+
+
 def test_a_named_binary_must_exist(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("CASEBOOK_PAGEFIND", str(tmp_path / "nothing"))
     with pytest.raises(search.SearchIndexError, match="CASEBOOK_PAGEFIND"):

@@ -6,6 +6,7 @@ from casebook.search.pagefind import (
     SearchIndexError,
     SiteIndexer,
     extended_binary,
+    fallback_notice,
     index_site,
     preferred_binary_missing,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "SiteIndexer",
     "extended_binary",
     "facet_values",
+    "fallback_notice",
     "index_site",
     "page_terms",
     "preferred_binary_missing",

@@ -110,6 +110,25 @@ def preferred_binary_missing() -> bool:
     return not os.environ.get("CASEBOOK_PAGEFIND") and npm_binary() is None
 
 
+def fallback_notice() -> str | None:
+    """What a publisher whose build falls back to PyPI's Pagefind 1.5 is told; None when it does not.
+
+    Where Node.js splits the Japanese (search/words.py), 1.5 finds what 1.6 finds (81 of the 82 test
+    queries, 東北 only the 東北 records: BENCHMARKS.md); where 1.5 splits it itself, 東北 also finds 東.
+    """
+    if not preferred_binary_missing():
+        return None
+    quality = (
+        "日本語は casebook が語に区切るので、検索の質はほぼ変わりません"
+        if node()
+        else "「東北」が「東」を含むページにも当たるなど検索の質が下がります"
+    )
+    return (
+        f"Pagefind 1.6 がないため、PyPI の Pagefind 1.5 で検索索引を作ります（{quality}）"
+        " — `make build` か `npm ci --prefix tools/pagefind` で入れてください"
+    )
+
+
 def _pypi_binary() -> Path:
     try:
         from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
