@@ -389,6 +389,42 @@ def test_words_typed_before_the_controls_start_are_kept_and_searched(search: Sea
     assert search.results()[0] == "cases/matsumoto/"
 
 
+def test_a_control_tapped_before_the_scripts_run_works_once_they_do(search: SearchPage) -> None:
+    """A tap on a facet's heading while the scripts wait starts them at once and is not lost."""
+    held: list[Any] = []
+    hold = [True]
+    # No results yet: the worker's requests for the results' text wait (routed on the context, as the
+    # worker's requests are not the page's).
+    search.page.context.route("**/pagefind/fragment/**", lambda r: held.append(r) if hold[0] else r.continue_())
+    search.page.goto(f"{search.base}search/?q={quote('研修')}", wait_until="domcontentloaded")
+    assert search.page.evaluate("document.querySelector('#cb-search').dataset.ready") is None
+    heading = search.page.locator('fieldset[data-facet="region"] .cb-facet__open')
+    heading.click()
+    search.page.wait_for_function("document.querySelector('#cb-search').dataset.ready === 'true'", timeout=2_500)
+    hold[0] = False
+    for route in held:
+        route.continue_()
+    search.page.wait_for_function("document.querySelectorAll('.cb-result').length === 10")
+    search.settle()
+    assert heading.get_attribute("aria-expanded") == "true"
+    assert search.counts("region")
+
+
+def test_enter_before_the_scripts_run_keeps_the_addresss_filters(search: SearchPage) -> None:
+    """Enter does not reload the page as a plain form would (dropping region=東北): the controls search."""
+    held: list[Any] = []
+    search.page.route("**/assets/casebook.js", lambda route: held.append(route))
+    search.page.goto(f"{search.base}search/?region={quote('東北')}")
+    search.page.locator("#cb-search-input").fill("研修")
+    search.page.keyboard.press("Enter")
+    search.page.wait_for_function("() => document.querySelector('script[src$=\"casebook.js\"]') !== null")
+    for route in held:
+        route.continue_()
+    settle(search.page)
+    assert "region=%E6%9D%B1%E5%8C%97" in search.page.url and "q=%E7%A0%94%E4%BF%AE" in search.page.url
+    assert "地方: 東北" in search.page.locator(".cb-search__active").inner_text()
+
+
 def test_pagefind_runs_in_the_worker_the_page_starts_first(search: SearchPage) -> None:
     """The page's <head> starts the worker before its styles load; the page itself fetches no index."""
     search.open(f"?q={quote('研修')}")
@@ -434,7 +470,7 @@ def test_without_the_worker_the_search_runs_in_the_page(browser: Any, search_bas
         # Pagefind cannot load its index: casebook.js says so, instead of 「準備をしています」 for good.
         (f"search/?q={quote('研修')}", "**/pagefind/pagefind-entry.json*", "検索できませんでした"),
         # search.js itself cannot load (a server that lost it): the page's scripts start after 3 s.
-        (f"search/?q={quote('研修')}", "**/assets/search.js", "索引を読み込めませんでした"),
+        (f"search/?q={quote('研修')}", "**/assets/search.js", "検索の仕組みを読み込めませんでした"),
     ],
 )
 def test_the_pages_scripts_run_whatever_becomes_of_the_first_search(

@@ -94,7 +94,12 @@
       // Already started by the page's own <script> in its <head>; this waits for it.
       engine = await import(new URL("assets/search.js", base).href);
     } catch (error) {
-      status.textContent = "検索の索引を読み込めませんでした。サイトを http(s):// で開いているか確かめてください（file:// では動きません）。";
+      // Opened from disk, no module loads; on a web server, the connection dropped or a file is missing.
+      status.textContent =
+        location.protocol === "file:"
+          ? "検索の索引を読み込めませんでした。サイトを http(s):// で開いているか確かめてください（file:// では動きません）。"
+          : "検索の仕組みを読み込めませんでした。通信が切れたかもしれません。ページを読み込み直してください。";
+      root.querySelector(".cb-search__facets").hidden = true; // its buttons would do nothing
       return;
     }
 
