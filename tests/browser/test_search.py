@@ -493,6 +493,7 @@ def test_opened_from_disk_the_search_page_says_it_needs_a_web_server(browser: An
     page.goto((built_site / "search" / "index.html").as_uri() + f"?q={quote('研修')}")
     page.wait_for_function("document.getElementById('cb-search-status').textContent.includes('file://')", timeout=2_000)
     assert page.get_attribute(".md-sidebar--primary", "style")
+    assert not page.locator(".cb-search__facets").is_visible()  # filters that could do nothing are not offered
     page.close()
 
 
