@@ -537,6 +537,22 @@ def test_region_words_match_the_region_not_its_characters(search: SearchPage, in
         assert url in tohoku or "東北" in text, f"{url} holds neither the region nor the word 東北"
 
 
+@pytest.mark.parametrize(
+    ("query", "hub"),
+    [
+        ("OJT", "keywords/ojt/"),
+        ("職場内訓練", "keywords/ojt/"),  # an alias
+        ("おーじぇーてぃー", "keywords/ojt/"),  # a reading
+        ("DXアドバイザー", "keywords/dx-advisor/"),
+        ("1人情シス問題", "challenges/one-person-it/"),
+    ],
+)
+def test_naming_a_keyword_or_challenge_finds_its_own_page_first(search: SearchPage, query: str, hub: str) -> None:
+    """Its page lists every case that carries it: at 5,000 cases it came after thousands of them (issue 14)."""
+    search.open()
+    assert search.type_query(query)[0] == hub
+
+
 def test_the_words_every_record_page_carries_find_no_record(search: SearchPage) -> None:
     """The attribution and the dates line are on every record page: searching their words lists nothing."""
     search.open()

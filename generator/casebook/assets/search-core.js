@@ -67,11 +67,14 @@ const longestRun = (locations) => {
   }
   return best;
 };
+// A keyword's or challenge's own page whose names the query matched (Pagefind says which metadata
+// matched) counts as holding the phrase: 「ひとり情シス」 names the page of 「1人情シス問題」.
+const holdsPhrase = (result, terms) => result.matchedMetaFields?.includes("hub") || longestRun(result.words) >= terms;
 const rank = (results, words) => {
   const terms = termCount(words);
   if (terms < 2) return results;
-  const phrase = results.filter((r) => longestRun(r.words) >= terms);
-  return [...phrase, ...results.filter((r) => longestRun(r.words) < terms)];
+  const phrase = results.filter((r) => holdsPhrase(r, terms));
+  return [...phrase, ...results.filter((r) => !holdsPhrase(r, terms))];
 };
 
 // --- result text ----------------------------------------------------------------------------------
@@ -92,9 +95,10 @@ const KEPT = 50;
 /**
  * The pipeline over one Pagefind module. A term a page carries (its `terms` or `about` metadata)
  * outweighs the same words in running text; on cases most, since they are what readers come for.
+ * A keyword's or challenge's own page (`hub`) comes before them: it lists them all, with a summary.
  */
 export const pipeline = async (pagefind, baseUrl) => {
-  await pagefind.options({ baseUrl, ranking: { metaWeights: { terms: 20, about: 10 } } });
+  await pagefind.options({ baseUrl, ranking: { metaWeights: { hub: 40, terms: 20, about: 10 } } });
   const kept = new Map();
   let serial = 0;
   return {
