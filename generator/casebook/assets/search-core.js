@@ -32,7 +32,8 @@ export const searchKey = (words, filters) =>
 // --- ranking -------------------------------------------------------------------------------------
 // Pagefind's score (terms a page carries weigh most, see the options below), except that a record
 // holding the query's words side by side, as typed, comes before records that only use them apart.
-// Making a Japanese word segmenter takes 15–20 ms: find() makes it while Pagefind runs the search.
+// Making a thread's first Japanese word segmenter takes 15–35 ms (its dictionary): find() makes it once the
+// search has started its fetches (search-worker.js makes a first one while its imports load).
 let segmenter;
 const makeSegmenter = () => {
   if (segmenter === undefined) {

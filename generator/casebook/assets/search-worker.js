@@ -27,16 +27,12 @@ const loading = Promise.all([import("../pagefind/pagefind.js"), import("./search
 // the next ones none. Pagefind splits the query with one, and the ranking counts its terms with one.
 new Intl.Segmenter("ja", { granularity: "word" }).segment("語").containing(0);
 const [pagefind, { pipeline }] = await loading;
+// The pipeline's calls (find, counts, data, first) are the operations the page may ask for.
 const search = await pipeline(pagefind, new URL("../", import.meta.url).pathname);
-const OPS = {
-  find: (words, filters) => search.find(words, filters),
-  counts: (term, filters) => search.counts(term, filters),
-  data: (key, at) => search.data(key, at),
-  first: (address, facets) => search.first(address, facets),
-};
 answer = async ({ id, op, args }) => {
   try {
-    self.postMessage({ id, value: await OPS[op](...args) });
+    if (!Object.hasOwn(search, op)) throw new Error(`no operation ${op}`);
+    self.postMessage({ id, value: await search[op](...args) });
   } catch (error) {
     self.postMessage({ id, error: String(error?.message || error) });
   }

@@ -46,11 +46,11 @@ if (worker) {
   worker.onmessage = ({ data }) => settle(data);
   worker.early.splice(0).forEach(settle);
 }
-/** One call of the pipeline: by the worker, or here once the worker has failed. */
-const call = async (op, ...args) => {
+/** The worker's answer to a call (`asking` it), or the answer here once the worker has failed. */
+const answerOf = async (asking, op, args) => {
   if (!broken) {
     try {
-      return await ask(next++, op, args);
+      return await asking();
     } catch (error) {
       if (!broken) throw error;
     }
@@ -58,6 +58,8 @@ const call = async (op, ...args) => {
   const here = await inPage();
   return here[op](...args);
 };
+/** One call of the pipeline. */
+const call = (op, ...args) => answerOf(() => ask(next++, op, args), op, args);
 
 /** A search as casebook.js uses it: its results in order, each loading its data when asked. */
 const resultsOf = ({ key, count, filters, data }) => ({
@@ -73,14 +75,7 @@ export const counts = (term, filters) => call("counts", term, filters);
 
 // --- the search in the address, asked for by the page's <head> -----------------------------------
 const facets = document.querySelector("script[data-facets]")?.dataset.facets || "";
-const firstAnswer = async () => {
-  try {
-    if (headAnswer) return await headAnswer;
-  } catch (error) {
-    if (!broken) throw error;
-  }
-  return (await inPage()).first(location.search, facets);
-};
+const firstAnswer = () => answerOf(() => headAnswer, "first", [location.search, facets]);
 headAnswer?.catch(() => {}); // when the address asks for nothing, nobody awaits it
 const params = new URLSearchParams(location.search);
 const words = queryWords(params.get("q") || "");
