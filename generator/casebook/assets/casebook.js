@@ -125,7 +125,7 @@
     // Filters: OR within a facet, AND across facets. An opened facet with nothing chosen asks for
     // an empty `any`, which does not narrow the results but makes Pagefind load that facet's
     // filter file and count it: filters load only when a reader opens them.
-    const { find, counts, first, searchKey, normalizeKey, queryWords, resultItem, foundText, PAGE_SIZE } = engine;
+    const { find, counts, first, searchKey, normalizeKey, queryWords, resultItem, foundText, number, PAGE_SIZE } = engine;
     const filtersExcept = (skip) => {
       const filters = {};
       for (const key of opened) filters[key] = { any: [] };
@@ -187,7 +187,7 @@
       renderFacets(numbers);
       renderActive();
       status.textContent = foundText(ordered.length);
-      see.textContent = `結果を見る（${ordered.length} 件）`;
+      see.textContent = `結果を見る（${number(ordered.length)} 件）`;
       printing.hidden = ordered.length === 0;
       if (early && first.shown) {
         // search.js has shown this first page already, before this script ran.
@@ -252,7 +252,7 @@
       const missing = words.filter((w) => w.length >= 2 && !text.includes(w));
       if (!missing.length) return;
       if (data.length && onlyPieces(text, missing)) {
-        status.textContent = `「${input.value.trim()}」を含むページはありません。語の一部だけが合う ${ordered.length} 件を表示しています。`;
+        status.textContent = `「${input.value.trim()}」を含むページはありません。語の一部だけが合う ${number(ordered.length)} 件を表示しています。`;
       }
       const offers = [];
       for (const word of missing) {
@@ -338,7 +338,7 @@
             search();
           });
           const label = el("label", { for: id });
-          label.append(document.createTextNode(value), el("span", { class: "cb-facet__count" }, String(count)));
+          label.append(document.createTextNode(value), el("span", { class: "cb-facet__count" }, number(count)));
           if (!count && !box.checked) label.classList.add("cb-facet__zero");
           li.append(box, label);
           ul.append(li);

@@ -102,9 +102,12 @@ export const resultItem = (item) => {
   return li;
 };
 
+/** A count as the site's pages write it, in groups of three (4,927), as number() in the templates. */
+export const number = (count) => count.toLocaleString("ja-JP");
+
 /** The status line under the search box, for a search that found `count` records. */
 export const foundText = (count) =>
-  count ? `${count} 件見つかりました。` : "見つかりませんでした。言葉を短くするか、絞り込みを外してみてください。";
+  count ? `${number(count)} 件見つかりました。` : "見つかりませんでした。言葉を短くするか、絞り込みを外してみてください。";
 
 const asked = words.length || Object.keys(filters).length;
 export const first = {
