@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sitecheck import serve
+from sitecheck import ROOT, serve
 
 pytestmark = pytest.mark.browser
 
@@ -91,3 +94,40 @@ def test_print_hides_navigation_and_keeps_keywords(visit: Visit) -> None:
     assert page.locator(".cb-sources").is_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
+
+
+def _families(css: str, variable: str) -> list[str]:
+    """The font families a custom property of casebook.css names, in order."""
+    stack = re.search(rf"{variable}:\s*([^;]+);", css)
+    assert stack, f"casebook.css sets no {variable}"
+    return [name.strip().strip('"') for name in stack.group(1).split(",")]
+
+
+def test_japanese_text_is_drawn_with_a_font_the_site_names(visit: Visit) -> None:
+    # Without Japanese fonts in the stack the browser looks up a system fallback for each new kanji:
+    # the search page's first layout took 60–220 ms longer and its results came later (BENCHMARKS.md).
+    css = (ROOT / "generator/casebook/assets/casebook.css").read_text(encoding="utf-8")
+    named = _families(css, "--md-text-font") + _families(css, "--md-code-font")
+    if not shutil.which("fc-list"):
+        pytest.skip("fc-list（fontconfig）がないため、入っている日本語フォントを調べられません")
+    listed = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True, check=False).stdout
+    installed = {family for line in listed.splitlines() for family in line.split(",")}
+    if not installed & set(named):
+        pytest.skip(f"この機械にはサイトが指定する日本語フォントがありません（fc-list :lang=ja: {sorted(installed)}）")
+    page = visit.go("cases/goka/")
+    cdp = visit.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    # Headings, the header card's facts, the sidebar and the footer: each node's own text, as drawn.
+    nodes = cdp.send(
+        "DOM.querySelectorAll", {"nodeId": root, "selector": "h1, .cb-facts dd, .md-nav__link, .md-copyright p"}
+    )
+    drawn = [
+        {font["familyName"] for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]}
+        for node in nodes["nodeIds"]
+    ]
+    drawn = [families for families in drawn if families]  # hidden nodes draw nothing
+    assert len(drawn) >= 10
+    strays = sorted(set().union(*drawn) - set(named))
+    assert strays == [], f"drawn with fonts the site does not name: {strays}"
