@@ -72,22 +72,27 @@ def _build(project: Path, out: Path) -> float:
     return time.perf_counter() - start
 
 
+def _size(request: Any) -> int:
+    """Bytes a finished request brought: its response's headers and body, as sent."""
+    sizes = request.sizes()
+    return int(sizes["responseBodySize"]) + int(sizes["responseHeadersSize"])
+
+
 def _bytes_for(page: Any, action: Callable[[], None]) -> tuple[int, int, int]:
     """(all bytes, search bytes, requests) the browser fetched while `action` ran.
 
     Search bytes are Pagefind's files, our search scripts and our search data: what the search costs beyond the page.
     """
-    sizes: list[tuple[int, bool]] = []
+    finished: list[Any] = []
 
     def on_finished(request: Any) -> None:
-        s = request.sizes()
-        size = int(s["responseBodySize"]) + int(s["responseHeadersSize"])
-        sizes.append((size, _is_search(request.url)))
+        finished.append(request)
 
     page.on("requestfinished", on_finished)
     action()
     page.wait_for_load_state("networkidle")
     page.remove_listener("requestfinished", on_finished)
+    sizes = [(_size(request), _is_search(request.url)) for request in finished]
     return sum(n for n, _ in sizes), sum(n for n, search in sizes if search), len(sizes)
 
 
@@ -168,19 +173,18 @@ def _visit(browser: Any, url: str, mark: str, came_from: str | None = None) -> V
     if came_from:
         page.goto(came_from)
         page.wait_for_load_state("networkidle")
-    seen: list[tuple[str, int]] = []
-
-    def on_finished(request: Any) -> None:
-        s = request.sizes()
-        seen.append((request.url, int(s["responseBodySize"]) + int(s["responseHeadersSize"])))
-
-    page.on("requestfinished", on_finished)
+    finished: list[Any] = []
+    # Sizes are asked for once the time is taken: each request.sizes() is a round trip to the browser
+    # driver, and made during the visit they took CPU from the page in proportion to its requests.
+    page.on("requestfinished", lambda request: finished.append(request))
     page.goto(url)
     page.wait_for_function(f"performance.getEntriesByName({mark!r}).length > 0", timeout=120_000)
     ms = float(page.evaluate(f"performance.getEntriesByName({mark!r})[0].startTime"))
-    at_results = list(seen)
+    by_results = len(finished)
     page.wait_for_load_state("networkidle")
     results = int(page.evaluate("document.querySelectorAll('.cb-result, #results li').length"))
+    seen = [(request.url, _size(request)) for request in finished]
+    at_results = seen[:by_results]
     context.close()
     search = [n for u, n in at_results if _is_search(u)]
     return Visit(
