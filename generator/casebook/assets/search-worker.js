@@ -21,15 +21,14 @@ const waiting = [];
 let answer = (message) => waiting.push(message);
 self.onmessage = ({ data }) => answer(data);
 
-// Pagefind first: its index's metadata and WebAssembly start loading the moment it is here, while
-// search-core.js (and its import normalize.js, asked for at once rather than after it) load.
-const core = Promise.all([import("./search-core.js"), import("./normalize.js")]);
+// Pagefind first: its index's metadata and WebAssembly start loading the moment it is here. The rest
+// loads while they do: search-core.js (and its import normalize.js, asked for at once rather than after
+// it), then the first Japanese word segmenter of this thread, which takes 15–35 ms (its dictionary; the
+// next ones take none). Pagefind splits the query with one, and the ranking counts its terms with one.
 const pagefind = await import("../pagefind/pagefind.js");
 pagefind.init().catch(() => {}); // a failure to load the index is the search's to report
-// While those load: the first Japanese word segmenter of a thread takes 15–35 ms (its dictionary), then
-// the next ones none. Pagefind splits the query with one, and the ranking counts its terms with one.
+const [{ pipeline }] = await Promise.all([import("./search-core.js"), import("./normalize.js")]);
 new Intl.Segmenter("ja", { granularity: "word" }).segment("語").containing(0);
-const [{ pipeline }] = await core;
 // The pipeline's calls (find, counts, data, first) are the operations the page may ask for.
 const search = await pipeline(pagefind, new URL("../", import.meta.url).pathname);
 answer = async ({ id, op, args }) => {
