@@ -302,6 +302,33 @@ def test_keyboard_and_url_follow_the_reader(search: SearchPage) -> None:
     assert "kind=" not in page.url
 
 
+def test_back_returns_to_the_search_before(search: SearchPage) -> None:
+    # Each search the reader settles on is a history entry; the searches made while typing are one.
+    page = search.open()  # from another page: Back past the first search leaves the search page
+    page.goto(f"{search.base}search/?region=%E9%96%A2%E6%9D%B1&q=OJT")  # a link, in its own order
+    settle(page)
+    length = page.evaluate("history.length")
+    search.type_query("松本")
+    box = page.locator("#cb-search-input")
+    box.fill("")
+    for typed in ("研", "研修"):  # two pauses while typing, each searches (200 ms after the last key)
+        box.press_sequentially(typed[-1])
+        page.wait_for_function("q => new URLSearchParams(location.search).get('q') === q", arg=typed)
+        search.settle()
+    page.keyboard.press("Enter")
+    search.settle()
+    assert page.evaluate("history.length") == length + 2  # 松本, then 研修 (研 shared its entry)
+    for words, top in (("松本", None), ("OJT", "cases/goka/")):
+        page.go_back()
+        page.wait_for_function("q => new URLSearchParams(location.search).get('q') === q", arg=words)
+        search.settle()
+        assert box.input_value() == words
+        assert page.locator('fieldset[data-facet="region"] input[value="関東"]').is_checked()
+        assert top is None or search.results()[0] == top
+    page.go_back()
+    page.wait_for_url(f"{search.base}search/")  # the address as the link wrote it was not a search of its own
+
+
 def test_header_box_leads_to_the_search_page(search: SearchPage) -> None:
     assert search.from_header_box("cases/goka/", "松本")[0] == "cases/matsumoto/"
 

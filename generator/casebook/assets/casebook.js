@@ -104,23 +104,39 @@
     }
 
     // State ⇄ URL
-    const readUrl = () => {
+    const readUrl = ({ back = false } = {}) => {
       const params = new URLSearchParams(location.search);
       // The page put the address's words in the box already; a reader may have typed since (this
-      // script starts after the first results): what is in the box stays.
-      if (!input.value) input.value = params.get("q") || "";
+      // script starts after the first results): what is in the box stays, unless the reader went Back.
+      if (back || !input.value) input.value = params.get("q") || "";
       for (const facet of facets) {
         selected.set(facet.key, new Set(params.getAll(facet.key)));
         if (selected.get(facet.key).size) opened.add(facet.key);
       }
     };
-    const writeUrl = () => {
+    // History: each search the reader settles on (Enter, a filter, a suggestion, 「クリア」) gets its own
+    // entry, so Back returns to the one before; the searches made while typing share one entry.
+    let settled = true; // the address holds a settled search: the next different one is a new entry
+    /** The address of a search: its words, then the filters in the page's order (「?q=…&region=…」). */
+    const addressOf = (q, chosen) => {
       const params = new URLSearchParams();
-      if (input.value.trim()) params.set("q", input.value.trim());
-      for (const facet of facets) for (const value of selected.get(facet.key)) params.append(facet.key, value);
-      const query = params.toString();
-      history.replaceState(null, "", query ? `?${query}` : location.pathname);
+      if (q.trim()) params.set("q", q.trim());
+      for (const facet of facets) for (const value of chosen(facet.key)) params.append(facet.key, value);
+      return params.toString() ? `?${params}` : "";
     };
+    const writeUrl = (typing) => {
+      const address = addressOf(input.value, (key) => selected.get(key));
+      const here = new URLSearchParams(location.search);
+      const same = address === addressOf(here.get("q") || "", (key) => here.getAll(key)); // a link may order or encode it otherwise
+      if (same || !settled) history.replaceState(null, "", address || location.pathname);
+      else history.pushState(null, "", address || location.pathname);
+      settled = !typing;
+    };
+    window.addEventListener("popstate", () => {
+      readUrl({ back: true });
+      settled = true;
+      search();
+    });
 
     // Filters: OR within a facet, AND across facets. An opened facet with nothing chosen asks for
     // an empty `any`, which does not narrow the results but makes Pagefind load that facet's
@@ -139,11 +155,12 @@
     let words = [];
     let marked = false;
 
-    const search = async () => {
+    /** Search for what the box and the filters say; `typing`: the reader has not settled on it yet. */
+    const search = async ({ typing = false } = {}) => {
       const mine = ++generation;
       root.dataset.busy = "true";
       try {
-        await runSearch(mine);
+        await runSearch(mine, typing);
       } catch (error) {
         // Pagefind could not load its index (the server lost a file, or the link dropped): say so,
         // rather than leave 「検索の準備をしています…」 on screen for good.
@@ -154,12 +171,12 @@
       }
     };
 
-    const runSearch = async (mine) => {
+    const runSearch = async (mine, typing) => {
       if (opened.size) await loadValues();
       words = queryWords(input.value);
       const query = words.join(" ");
       clear.hidden = !input.value;
-      writeUrl();
+      writeUrl(typing);
       suggest.hidden = true;
       const anySelected = [...selected.values()].some((s) => s.size);
       if (!query && !anySelected) {
@@ -387,7 +404,7 @@
     let timer = null;
     input.addEventListener("input", () => {
       clearTimeout(timer);
-      timer = setTimeout(search, 200);
+      timer = setTimeout(() => search({ typing: true }), 200);
     });
     input.addEventListener("keydown", (event) => {
       if (event.key === "Enter") {
