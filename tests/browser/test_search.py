@@ -329,6 +329,18 @@ def test_back_returns_to_the_search_before(search: SearchPage) -> None:
     page.wait_for_url(f"{search.base}search/")  # the address as the link wrote it was not a search of its own
 
 
+def test_back_from_an_anchor_keeps_the_results_shown(search: SearchPage) -> None:
+    page = search.open("?q=" + quote("研修"))
+    page.locator(".cb-search__more").click()
+    page.wait_for_function("document.querySelectorAll('.cb-result').length > 10")
+    shown = page.locator(".cb-result").count()
+    page.evaluate("location.hash = 'cb-search-results'")  # as 「本文へ移動」 does
+    page.go_back()
+    page.wait_for_function("!location.hash")
+    page.wait_for_timeout(300)  # a search it started would clear the list at once
+    assert page.locator(".cb-result").count() == shown
+
+
 def test_header_box_leads_to_the_search_page(search: SearchPage) -> None:
     assert search.from_header_box("cases/goka/", "松本")[0] == "cases/matsumoto/"
 

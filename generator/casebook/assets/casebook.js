@@ -124,15 +124,19 @@
       for (const facet of facets) for (const value of chosen(facet.key)) params.append(facet.key, value);
       return params.toString() ? `?${params}` : "";
     };
+    const addressHere = () => {
+      const here = new URLSearchParams(location.search); // a link may order or encode it otherwise
+      return addressOf(here.get("q") || "", (key) => here.getAll(key));
+    };
     const writeUrl = (typing) => {
       const address = addressOf(input.value, (key) => selected.get(key));
-      const here = new URLSearchParams(location.search);
-      const same = address === addressOf(here.get("q") || "", (key) => here.getAll(key)); // a link may order or encode it otherwise
-      if (same || !settled) history.replaceState(null, "", address || location.pathname);
+      if (address === addressHere() || !settled) history.replaceState(null, "", address || location.pathname);
       else history.pushState(null, "", address || location.pathname);
       settled = !typing;
     };
     window.addEventListener("popstate", () => {
+      // Back within the page (an anchor such as 「本文へ移動」) leaves the search as it is.
+      if (addressHere() === addressOf(input.value, (key) => selected.get(key))) return;
       readUrl({ back: true });
       settled = true;
       search();
