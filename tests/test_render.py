@@ -87,13 +87,22 @@ def test_parallel_render_matches_a_single_process_page_for_page_and_in_order() -
     assert list(subset) == ["cases/goka.md", "keywords/ojt.md"]  # site order, whatever order was asked
 
 
-def test_search_excerpts_keep_labels_and_values_apart(pages) -> None:  # type: ignore[no-untyped-def]
-    # Pagefind's excerpt is the page's text: without a separator it read 「団体区分町. 人口約19,000人（」.
-    md = pages["cases/goka.md"].markdown
-    facts = md[md.index('<dl class="cb-facts">') : md.index("</dl>")]
+def test_search_excerpts_keep_labels_and_values_apart() -> None:
+    # Pagefind's excerpt is the page's text: without a separator it read 「団体区分町. 人口約19,000人（」,
+    # and on the other records' pages 「団体山形県村山市（一般市）都道府県山形県」. Every kind of record page.
+    site = make_site(ROOT / "cases", ROOT)
     hidden = '<span class="cb-visually-hidden">'
-    assert facts.count(f"{hidden}：</span></dt>") == facts.count("<dt>") > 3
-    assert facts.count(f"{hidden}。</span></dd>") == facts.count("<dd>")
+    kinds = set()
+    for path, page in site.pages.items():
+        md = page.markdown
+        if '<dl class="cb-facts">' not in md:
+            continue
+        start = md.index('<dl class="cb-facts">')
+        facts = md[start : md.index("</dl>", start)]
+        assert facts.count(f"{hidden}：</span></dt>") == facts.count("<dt>") > 0, path
+        assert facts.count(f"{hidden}。</span></dd>") == facts.count("<dd>"), path
+        kinds.add(path.split("/")[0])
+    assert kinds >= {"cases", "initiatives", "voices", "dialogues", "programs", "keywords", "roadmaps"}
 
 
 def test_counts_are_written_with_thousands_separators() -> None:
