@@ -94,14 +94,13 @@ def test_search_excerpts_keep_labels_and_values_apart() -> None:
     hidden = '<span class="cb-visually-hidden">'
     kinds = set()
     for path, page in site.pages.items():
-        md = page.markdown
-        if '<dl class="cb-facts">' not in md:
-            continue
-        start = md.index('<dl class="cb-facts">')
-        facts = md[start : md.index("</dl>", start)]
-        assert facts.count(f"{hidden}：</span></dt>") == facts.count("<dt>") > 0, path
-        assert facts.count(f"{hidden}。</span></dd>") == facts.count("<dd>"), path
-        kinds.add(path.split("/")[0])
+        for facts in re.findall(r"<dl[ >].*?</dl>", page.markdown, re.S):  # header cards, roadmap steps, dialogues
+            assert facts.count(f"{hidden}：</span></dt>") == facts.count("<dt>") > 0, path
+            ends = re.findall(r"<dd>(.*?)</dd>", facts, re.S)
+            unended = [end for end in ends if not re.sub(r"<[^>]+>", "", end).strip().endswith(("。", "！", "？"))]
+            assert unended == [], f"{path}: a value runs into the next label"
+            assert "。。" not in re.sub(r"<[^>]+>", "", facts), path
+            kinds.add(path.split("/")[0])
     assert kinds >= {"cases", "initiatives", "voices", "dialogues", "programs", "keywords", "roadmaps"}
 
 
