@@ -683,6 +683,9 @@ def test_results_read_as_the_pages_are_written(search: SearchPage, built_site: P
     excerpts = page.eval_on_selector_all(".cb-result__excerpt", "els => els.map(e => e.textContent)")
     japanese = "[\u3040-\u30ff\u3400-\u9fff]"
     assert all(excerpts) and not [e for e in excerpts if re.search(f"{japanese} +{japanese}", e)]
+    # Pagefind's 「. 」 between two blocks of a page reads 「。」 after Japanese (「成果と学び。成果：…」).
+    assert not [e for e in excerpts if re.search(f"{japanese}\\.(?: |{japanese})", e)]
+    assert any("。" in e for e in excerpts)
     assert page.locator(".cb-result__excerpt mark").count() >= 10  # the query's words are still marked
 
 

@@ -82,11 +82,18 @@ const rank = (results, words) => {
 // Pagefind reads the pages with a space between their Japanese words (search/split_words.mjs), or, splitting
 // them itself, puts a zero-width space there; its excerpts keep either: a reader gets the text back as written.
 // A space goes where it touches Japanese (「研修 を 進める」, 「OJT と」); one between two Latin words, or
-// after Pagefind's 「. 」 between two blocks of the page, stays.
+// after Pagefind's 「. 」 between two blocks of the page, stays. That 「. 」 after Japanese text reads 「。」
+// (「成果と学び。成果：…」), or nothing where the block ended its own sentence (「…した。」).
 const MARK = "(?:</?mark>)*";
+const BLOCK_END = new RegExp(`(?<=([^\\x00-\\x7f])${MARK})\\.(${MARK})(?: (?=${MARK}\\S)|(?=${MARK}[^\\x00-\\x7f]))`, "g");
 const SPLIT_BEFORE = new RegExp(`(?<=[^\\x00-\\x7f]${MARK})\\s+(?=${MARK}\\S)`, "g");
 const SPLIT_AFTER = new RegExp(`(?<=[!-\\-/-~]${MARK})\\s+(?=${MARK}[^\\x00-\\x7f])`, "g"); // not after 「.」
-const joinWords = (text) => text.replace(/\u200b/g, "").replace(SPLIT_BEFORE, "").replace(SPLIT_AFTER, "");
+const joinWords = (text) =>
+  text
+    .replace(/\u200b/g, "")
+    .replace(BLOCK_END, (_, last, marks) => marks + ("。！？".includes(last) ? "" : "。")) // 「<mark>研修.</mark> 統計」
+    .replace(SPLIT_BEFORE, "")
+    .replace(SPLIT_AFTER, "");
 const readable = (data) => ({ ...data, excerpt: joinWords(data.excerpt || ""), content: joinWords(data.content || "") });
 
 // --- Pagefind ------------------------------------------------------------------------------------
