@@ -29,7 +29,7 @@ from casebook.index.roadmaps import TimelineEntry, timeline_events
 from casebook.models import Dialogue, OtherInitiative, Voice
 from casebook.municipality import OrgKind
 from casebook.pagespec import Context, PageSpec
-from casebook.paging import Paging, listing, paged
+from casebook.paging import PAGE_SIZE, Paging, listing, paged
 from casebook.routes import relative, url_for
 
 INTERVIEW_QUESTIONS = (
@@ -185,12 +185,13 @@ def _compare_pages(index: SiteIndex) -> Iterator[PageSpec]:
     kinds = [g.label for g in index.kinds if g.cases]
     bands = [g.label for g in index.bands if g.cases]
     for i, (field_name, _text) in enumerate(INTERVIEW_QUESTIONS):
+        rows = functools.partial(_rows_of, answers, i)
         yield from paged(
             "question",
             field_name.replace("_", "-"),
             "compare_question.md.j2",
-            functools.partial(_rows_of, answers, i),
-            listing(question=_text, kinds=kinds, bands=bands),
+            rows,
+            _question_page(rows, question=_text, kinds=kinds, bands=bands),
             total=sum(1 for v in index.cases if v.case.interview and getattr(v.case.interview, field_name)),
         )
     keywords = functools.cache(lambda: [kc for kc in counts() if kc[0].cases])
@@ -243,19 +244,49 @@ def _year_starts(events: list[TimelineEntry]) -> list[tuple[int, int]]:
 
 
 def _answers(index: SiteIndex) -> Answers:
-    """Each interview question with every case's answer to it (the 比べる pages)."""
+    """Each interview question with every case's answer to it (the 比べる pages).
+
+    Smallest 人口規模 first (cases without one last), then in the case list's order: a reader compares a town
+    with towns, and at thousands of cases a question's pages hold one size after another (`_band_starts`).
+    """
+    size_order = {g.label: at for at, g in enumerate(index.bands)}
+
+    def by_size(row: tuple[CaseView, str]) -> int:
+        return size_order.get(row[0].band or "", len(size_order))
+
     return [
         (
             field_name.replace("_", "-"),
             question,
-            [
-                (v, getattr(v.case.interview, field_name))
-                for v in index.cases
-                if v.case.interview and getattr(v.case.interview, field_name)
-            ],
+            sorted(
+                (
+                    (v, getattr(v.case.interview, field_name))
+                    for v in index.cases
+                    if v.case.interview and getattr(v.case.interview, field_name)
+                ),
+                key=by_size,
+            ),
         )
         for field_name, question in INTERVIEW_QUESTIONS
     ]
+
+
+def _question_page(
+    rows: Callable[[], list[tuple[CaseView, str]]], **data: object
+) -> Callable[[list[Any], Paging], Context]:
+    """A question page's context: its answers, and the page where each 人口規模 begins (made once)."""
+    starts = functools.cache(lambda: _band_starts(rows()))
+    cards = listing(**data)
+    return lambda page, paging: {**cards(page, paging), "band_starts": starts()}
+
+
+def _band_starts(rows: list[tuple[CaseView, str]]) -> list[tuple[str, int]]:
+    """Each 人口規模 among a question's answers, with the number of the page its first answer is on."""
+    first: dict[str, int] = {}
+    for at, (view, _answer) in enumerate(rows):
+        if view.band:
+            first.setdefault(view.band, at // PAGE_SIZE + 1)
+    return list(first.items())
 
 
 def _reference_pages(index: SiteIndex) -> Iterator[PageSpec]:

@@ -125,3 +125,30 @@ def test_every_timeline_page_leads_to_where_each_year_starts(pages: dict[str, Pa
         for year, href in links.items():
             target = posixpath.normpath(posixpath.join(page_url(path), href)) + "/"
             assert target == first_page[year], (path, year, href)
+
+
+def test_a_long_comparison_goes_from_small_to_large_and_leads_to_where_each_size_starts(pages: dict[str, Page]) -> None:
+    # At thousands of cases one question's answers fill dozens of pages and the filter reaches one page: the
+    # answers come one 人口規模 after another, and every page links to where each size begins.
+    question = sorted((p for p in pages if re.fullmatch(r"compare/difficulty(/page/\d+)?\.md", p)), key=len)
+    assert len(question) >= 2
+    order: list[str] = []  # each answer's 人口規模, in page order
+    first_page: dict[str, str] = {}  # a size's anchor → the address of the page its first answer is on
+    for path in question:
+        for anchor, band in re.findall(
+            r'<tr(?: id="([^"]+)")? data-kind="[^"]*" data-band="([^"]*)"', pages[path].markdown
+        ):
+            order.append(band)
+            if anchor:
+                first_page.setdefault(anchor, page_url(path))
+    runs = [band for at, band in enumerate(order) if at == 0 or band != order[at - 1]]
+    assert len(runs) == len(set(runs)) > 2  # one size after another, never back
+    assert [int(a.rsplit("-", 1)[1]) for a in first_page] == sorted(int(a.rsplit("-", 1)[1]) for a in first_page)
+    for path in question:
+        nav = re.search(r'<nav class="cb-years" aria-label="人口規模で移動"[^>]*>(.*?)</nav>', pages[path].markdown)
+        assert nav is not None, path
+        links = re.findall(r'<a href="([^"]*)#([^"]+)">', nav[1])
+        assert {anchor for _, anchor in links} == set(first_page)
+        for href, anchor in links:
+            target = posixpath.normpath(posixpath.join(page_url(path), href)) + "/"
+            assert target == first_page[anchor], (path, anchor, href)

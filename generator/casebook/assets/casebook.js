@@ -552,12 +552,12 @@
         if (ok) shown += 1;
       }
       // A long comparison is paged: the filter reaches only this page's rows, so say so, and the page
-      // links carry it to the next page (which applies it on arrival) rather than dropping it.
-      const pageLinks = [...document.querySelectorAll(".cb-pager a[href]")];
+      // links (and those to where each 人口規模 begins) carry it to the next page, which applies it on arrival.
+      const pageLinks = [...document.querySelectorAll(".cb-pager a[href], .cb-years a[href]")];
       count.textContent = pageLinks.length ? `このページの ${rows.length} 件のうち ${shown} 件` : `${shown} / ${rows.length} 件`;
       const next = new URLSearchParams();
       for (const s of selects) if (s.value) next.set(s.dataset.filter, s.value);
-      history.replaceState(null, "", next.toString() ? `?${next}` : location.pathname);
+      history.replaceState(null, "", (next.toString() ? `?${next}` : location.pathname) + location.hash);
       for (const link of pageLinks) {
         const url = new URL(link.href);
         url.search = next.toString();
@@ -567,6 +567,10 @@
     selects.forEach((s) => s.addEventListener("change", apply));
     controls.hidden = false;
     apply();
+    // Arrived at where a 人口規模 begins (#band-…): the filter has just hidden rows above it, or that row
+    // itself; back to it, or to the next row shown.
+    const target = rows.find((row) => row.id && `#${row.id}` === location.hash);
+    if (target) rows.slice(rows.indexOf(target)).find((row) => !row.hidden)?.scrollIntoView();
   };
 
   const start = () => {
