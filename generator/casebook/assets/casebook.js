@@ -130,7 +130,8 @@
     };
     const writeUrl = (typing) => {
       const address = addressOf(input.value, (key) => selected.get(key));
-      if (address === addressHere() || !settled) history.replaceState(null, "", address || location.pathname);
+      // Typing goes on in one entry; a settled search after it (a filter, a suggestion) is a new one.
+      if (address === addressHere() || (typing && !settled)) history.replaceState(null, "", address || location.pathname);
       else history.pushState(null, "", address || location.pathname);
       settled = !typing;
     };
@@ -569,8 +570,12 @@
     apply();
     // Arrived at where a 人口規模 begins (#band-…): the filter has just hidden rows above it, or that row
     // itself; back to it, or to the next row shown.
-    const target = rows.find((row) => row.id && `#${row.id}` === location.hash);
-    if (target) rows.slice(rows.indexOf(target)).find((row) => !row.hidden)?.scrollIntoView();
+    const toSize = () => {
+      const target = rows.find((row) => row.id && `#${row.id}` === location.hash);
+      if (target) rows.slice(rows.indexOf(target)).find((row) => !row.hidden)?.scrollIntoView();
+    };
+    toSize();
+    window.addEventListener("hashchange", toSize); // a size that begins on this page
   };
 
   const start = () => {
