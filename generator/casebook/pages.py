@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from markupsafe import Markup
 
@@ -226,7 +226,7 @@ def _years_of(timeline: Callable[[], list[TimelineEntry]]) -> Callable[[list[Tim
 
     A year may run over two pages; with the starts a reader jumps to a year instead of paging through.
     """
-    starts = functools.cache(lambda: _year_starts(timeline()))
+    starts = functools.cache(lambda: _page_starts(timeline(), lambda t: t.date.first_day().year, ROWS))
 
     def context(events: list[TimelineEntry], paging: Paging) -> Context:
         years = [(y, list(group)) for y, group in itertools.groupby(events, key=lambda t: t.date.first_day().year)]
@@ -235,11 +235,17 @@ def _years_of(timeline: Callable[[], list[TimelineEntry]]) -> Callable[[list[Tim
     return context
 
 
-def _year_starts(events: list[TimelineEntry]) -> list[tuple[int, int]]:
-    """Each year of the timeline, with the number of the page its first event is on."""
-    first: dict[int, int] = {}
-    for at, entry in enumerate(events):
-        first.setdefault(entry.date.first_day().year, at // ROWS + 1)
+T = TypeVar("T")
+K = TypeVar("K")
+
+
+def _page_starts(items: list[T], group: Callable[[T], K | None], size: int) -> list[tuple[K, int]]:
+    """Each group of a paged list (a year, a 人口規模), with the number of the page its first item is on."""
+    first: dict[K, int] = {}
+    for at, item in enumerate(items):
+        key = group(item)
+        if key is not None:
+            first.setdefault(key, at // size + 1)
     return list(first.items())
 
 
@@ -247,7 +253,7 @@ def _answers(index: SiteIndex) -> Answers:
     """Each interview question with every case's answer to it (the 比べる pages).
 
     Smallest 人口規模 first (cases without one last), then in the case list's order: a reader compares a town
-    with towns, and at thousands of cases a question's pages hold one size after another (`_band_starts`).
+    with towns, and at thousands of cases a question's pages hold one size after another (`_page_starts`).
     """
     size_order = {g.label: at for at, g in enumerate(index.bands)}
 
@@ -275,18 +281,9 @@ def _question_page(
     rows: Callable[[], list[tuple[CaseView, str]]], **data: object
 ) -> Callable[[list[Any], Paging], Context]:
     """A question page's context: its answers, and the page where each 人口規模 begins (made once)."""
-    starts = functools.cache(lambda: _band_starts(rows()))
+    starts = functools.cache(lambda: _page_starts(rows(), lambda row: row[0].band or None, PAGE_SIZE))
     cards = listing(**data)
     return lambda page, paging: {**cards(page, paging), "band_starts": starts()}
-
-
-def _band_starts(rows: list[tuple[CaseView, str]]) -> list[tuple[str, int]]:
-    """Each 人口規模 among a question's answers, with the number of the page its first answer is on."""
-    first: dict[str, int] = {}
-    for at, (view, _answer) in enumerate(rows):
-        if view.band:
-            first.setdefault(view.band, at // PAGE_SIZE + 1)
-    return list(first.items())
 
 
 def _reference_pages(index: SiteIndex) -> Iterator[PageSpec]:

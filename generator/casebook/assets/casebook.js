@@ -128,8 +128,9 @@
       const here = new URLSearchParams(location.search); // a link may order or encode it otherwise
       return addressOf(here.get("q") || "", (key) => here.getAll(key));
     };
+    const addressShown = () => addressOf(input.value, (key) => selected.get(key)); // the box and the filters
     const writeUrl = (typing) => {
-      const address = addressOf(input.value, (key) => selected.get(key));
+      const address = addressShown();
       // Typing goes on in one entry; a settled search after it (a filter, a suggestion) is a new one.
       if (address === addressHere() || (typing && !settled)) history.replaceState(null, "", address || location.pathname);
       else history.pushState(null, "", address || location.pathname);
@@ -137,7 +138,7 @@
     };
     window.addEventListener("popstate", () => {
       // Back within the page (an anchor such as 「本文へ移動」) leaves the search as it is.
-      if (addressHere() === addressOf(input.value, (key) => selected.get(key))) return;
+      if (addressHere() === addressShown()) return;
       readUrl({ back: true });
       settled = true;
       search();

@@ -83,20 +83,19 @@ const rank = (results, words) => {
 // them itself, puts a zero-width space there; its excerpts keep either: a reader gets the text back as written.
 // A space goes where it touches Japanese (「研修 を 進める」, 「OJT と」); one between two Latin words, or
 // after Pagefind's 「. 」 between two blocks of the page, stays. That 「. 」 after Japanese text reads 「。」
-// (「成果と学び。成果：…」), or nothing where the block ended its own sentence (「…した。」).
+// (「成果と学び。成果：…」), or nothing where the block ended its own sentence (「…した。」) or the page's
+// own hidden 「。」 follows (「県. 。キーワード」); a highlight stays where it was (「<mark>研修.</mark> 統計」).
 const MARK = "(?:</?mark>)*";
 const BLOCK_END = new RegExp(
-  `(?<=([^\\x00-\\x7f])${MARK})\\s*\\.(${MARK})(?: (?=${MARK}\\S)|(?=${MARK}[^\\x00-\\x7f])|$)`,
+  `(?<=([^\\x00-\\x7f])${MARK})\\s*\\.(${MARK})(?:\\s*(?=${MARK}(。))| (?=${MARK}\\S)|(?=${MARK}[^\\x00-\\x7f])|$)`,
   "g",
 );
-const BLOCK_END_BEFORE_MARU = new RegExp(`(?<=[^\\x00-\\x7f]${MARK})\\s*\\.(${MARK})\\s*(?=${MARK}。)`, "g"); // 「県. 。」
 const SPLIT_BEFORE = new RegExp(`(?<=[^\\x00-\\x7f]${MARK})\\s+(?=${MARK}\\S)`, "g");
 const SPLIT_AFTER = new RegExp(`(?<=[!-\\-/-~]${MARK})\\s+(?=${MARK}[^\\x00-\\x7f])`, "g"); // not after 「.」
 const joinWords = (text) =>
   text
     .replace(/\u200b/g, "")
-    .replace(BLOCK_END_BEFORE_MARU, "$1")
-    .replace(BLOCK_END, (_, last, marks) => marks + ("。！？".includes(last) ? "" : "。")) // 「<mark>研修.</mark> 統計」
+    .replace(BLOCK_END, (_, last, marks, maru) => marks + (maru || "。！？".includes(last) ? "" : "。"))
     .replace(SPLIT_BEFORE, "")
     .replace(SPLIT_AFTER, "");
 const readable = (data) => ({ ...data, excerpt: joinWords(data.excerpt || ""), content: joinWords(data.content || "") });
